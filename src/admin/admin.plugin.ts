@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import { resolveOperator } from './operator-auth.ts';
+import { authRoutes } from './auth.routes.ts';
+import { organisationRoutes } from './organisations.routes.ts';
+import { providerRoutes } from './providers.routes.ts';
+import { catalogRoutes } from './catalog.routes.ts';
+import { modelRoutes } from './models.routes.ts';
+import { apiKeyRoutes } from './api-keys.routes.ts';
+import { mcpServerRoutes } from './mcp-servers.routes.ts';
+import { usageRoutes } from './usage.routes.ts';
+import { collectRoutes, openapiRoutes } from './openapi.ts';
+
+/** The admin API route group: its own auth (operator session or access token), JSON errors. */
+export async function adminRoutes(app: FastifyInstance): Promise<void> {
+  const routes = collectRoutes(app);
+  app.addHook('preHandler', async (req) => {
+    req.operator = await resolveOperator(app.deps.store.db, req);
+  });
+  await app.register(authRoutes);
+  await app.register(organisationRoutes);
+  await app.register(providerRoutes);
+  await app.register(catalogRoutes);
+  await app.register(modelRoutes);
+  await app.register(apiKeyRoutes);
+  await app.register(mcpServerRoutes);
+  await app.register(usageRoutes);
+  await app.register(openapiRoutes(routes));
+}

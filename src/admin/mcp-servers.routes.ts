@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { GatewayError } from '../errors/index.ts';
+import { isUniqueViolation, nowIso } from '../store/db.ts';
+import type { McpServerTable } from '../store/schema.ts';
+import { assertSafeBaseUrl } from '../upstream/ssrf-guard.ts';
+import { requireOrg } from './operator-auth.ts';
+import { idList, name, pageParams, parseBody, toPage } from './validation.ts';
+import { pageQuery } from './paging.sql.ts';
+import { mcpServerView } from './mcp-servers.view.ts';
+import { apiKeyView } from './api-keys.view.ts';
+
+const TRANSPORTS = ['STREAMABLE_HTTP', 'SSE', 'STDIO'] as const;
+const AUTH_TYPES = ['NONE', 'BEARER', 'BASIC', 'OAUTH2'] as const;
+const slug = z.string().trim().min(1).max(100).regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes');
+const toolName = z.string().min(1).max(200);
+const authConfig = z.object({
+  username: z.string().max(200).optional(),
+  tokenUrl: z.string().max(2000).optional(),
+  clientId: z.string().max(500).optional(),
+  scope: z.string().max(1000).optional(),
+  audience: z.string().max(1000).optional(),
+}).strict();
+const fields = {
+  name, slug, description: z.string().max(2000).nullable().optional(), transport: z.enum(TRANSPORTS),
+  endpointUrl: z.string().max(2000).nullable().optional(), command: z.string().max(1000).nullable().optional(),
+  args: z.array(z.string().max(1000)).max(100).optional(), env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(10_000)).nullable().optional(),
+  authType: z.enum(AUTH_TYPES).optional(), authConfig: authConfig.optional(), authSecret: z.string().min(1).max(10_000).nullable().optional(),
+  enabled: z.boolean().optional(), allowedTools: z.array(toolName).max(1000).optional(), blockedTools: z.array(toolName).max(1000).optional(),
+};
+const Create = z.object(fields).strict();
+const Patch = z.object(fields).partial().strict();
+const GrantKeys = z.object({ apiKeyIds: idList }).strict();
+
+type P = { orgId: string; serverId: string };
+
+export async function mcpServerRoutes(app: FastifyInstance): Promise<void> {
+  const { db } = app.deps.store;
+  const { vault } = app.deps;
+  const allowPrivate = app.deps.config.ODOCK_ALLOW_PRIVATE_UPSTREAMS;
+  const invalidateOrg = (orgId: string) => app.deps.invalidate({ kind: 'org', orgId });
+
+  /** Checks the merged record is coherent for its transport and auth type. */
+  const validate = (s: McpServerTable) => {
+    if (s.transport === 'STDIO') {
+      if (!s.command) throw new GatewayError('invalid_request', 'command is required for STDIO servers', { field: 'command' });
+    } else {
+      if (!s.endpoint_url) throw new GatewayError('invalid_request', `endpointUrl is required for ${s.transport} servers`, { field: 'endpointUrl' });
+      s.endpoint_url = assertSafeBaseUrl(s.endpoint_url, allowPrivate, 'endpointUrl');
+    }
+    const cfg = JSON.parse(s.auth_config) as Record<string, string>;
+    if (s.auth_type !== 'NONE' && !s.auth_ciphertext) throw new GatewayError('invalid_request', `authSecret is required for ${s.auth_type} auth`, { field: 'authSecret' });
+    if (s.auth_type === 'BASIC' && !cfg.username) throw new GatewayError('invalid_request', 'authConfig.username is required for BASIC auth', { field: 'authConfig.username' });
+    if (s.auth_type === 'OAUTH2') {
+      if (!cfg.tokenUrl) throw new GatewayError('invalid_request', 'authConfig.tokenUrl is required for OAUTH2 auth', { field: 'authConfig.tokenUrl' });
+      if (!cfg.clientId) throw new GatewayError('invalid_request', 'authConfig.clientId is required for OAUTH2 auth', { field: 'authConfig.clientId' });
+      assertSafeBaseUrl(cfg.tokenUrl, allowPrivate, 'authConfig.tokenUrl');
+    }
+  };
+
+  const apply = (row: McpServerTable, body: z.infer<typeof Patch>) => {
+    const ctx = (purpose: string) => ({ organisationId: row.organisation_id, recordId: row.id, purpose });
+    if (body.name !== undefined) row.name = body.name;
+    if (body.slug !== undefined) row.slug = body.slug;
+    if (body.description !== undefined) row.description = body.description;
+    if (body.transport !== undefined) row.transport = body.transport;
+    if (body.endpointUrl !== undefined) row.endpoint_url = body.endpointUrl;
+    if (body.command !== undefined) row.command = body.command;
+    if (body.args !== undefined) row.args = JSON.stringify(body.args);
+    if (body.env !== undefined) row.env_ciphertext = body.env ? vault.encrypt(JSON.stringify(body.env), ctx('mcp_env')) : null;
+    if (body.authType !== undefined) row.auth_type = body.authType;
+    if (body.authConfig !== undefined) row.auth_config = JSON.stringify(body.authConfig);
+    if (body.authSecret !== undefined) row.auth_ciphertext = body.authSecret ? vault.encrypt(body.authSecret, ctx('mcp_auth')) : null;
+    if (body.authType === 'NONE') row.auth_ciphertext = null;
+    if (body.enabled !== undefined) row.enabled = body.enabled ? 1 : 0;
+    if (body.allowedTools !== undefined) row.allowed_tools = JSON.stringify(body.allowedTools);
+    if (body.blockedTools !== undefined) row.blocked_tools = JSON.stringify(body.blockedTools);
+    validate(row);
+    return row;
+  };
+
+  const conflict = (e: unknown, s: string) => (isUniqueViolation(e) ? new GatewayError('conflict', `An MCP server with slug '${s}' already exists`, { field: 'slug' }) : e);
+
+  const findServer = async (orgId: string, serverId: string) => {
+    const s = await db.selectFrom('mcp_servers').selectAll().where('organisation_id', '=', orgId).where('id', '=', serverId).executeTakeFirst();
+    if (!s) throw new GatewayError('not_found', 'MCP server not found');
+    return s;
+  };
+
+  app.get<{ Params: { orgId: string } }>('/organisations/:orgId/mcp-servers', async (req) => {
+    await requireOrg(req, req.params.orgId, 'read');
+    const p = pageParams(req.query);
+    return toPage(await pageQuery(db.selectFrom('mcp_servers').selectAll().where('organisation_id', '=', req.params.orgId), 'mcp_servers', p).execute(), p.limit, mcpServerView);
+  });
+
+  app.post<{ Params: { orgId: string } }>('/organisations/:orgId/mcp-servers', async (req, reply) => {
+    const { orgId } = req.params;
+    await requireOrg(req, orgId, 'write');
+    const body = parseBody(Create, req.body);
+    const now = nowIso();
+    const row = apply({
+      id: randomUUID(), organisation_id: orgId, name: body.name, slug: body.slug, description: null, transport: body.transport, endpoint_url: null,
+      command: null, args: '[]', env_ciphertext: null, auth_type: 'NONE', auth_config: '{}', auth_ciphertext: null, enabled: 1,
+      allowed_tools: '[]', blocked_tools: '[]', created_at: now, updated_at: now,
+    }, body);
+    try {
+      await db.insertInto('mcp_servers').values(row).execute();
+    } catch (e) {
+      throw conflict(e, body.slug);
+    }
+    await invalidateOrg(orgId);
+    reply.status(201);
+    return mcpServerView(row);
+  });
+
+  app.get<{ Params: P }>('/organisations/:orgId/mcp-servers/:serverId', async (req) => {
+    await requireOrg(req, req.params.orgId, 'read');
+    return mcpServerView(await findServer(req.params.orgId, req.params.serverId));
+  });
+
+  app.patch<{ Params: P }>('/organisations/:orgId/mcp-servers/:serverId', async (req) => {
+    const { orgId, serverId } = req.params;
+    await requireOrg(req, orgId, 'write');
+    const body = parseBody(Patch, req.body);
+    const row = apply({ ...(await findServer(orgId, serverId)), updated_at: nowIso() }, body);
+    try {
+      const { id: _id, organisation_id: _o, created_at: _c, ...set } = row;
+      await db.updateTable('mcp_servers').set(set).where('id', '=', serverId).where('organisation_id', '=', orgId).execute();
+    } catch (e) {
+      throw conflict(e, row.slug);
+    }
+    await invalidateOrg(orgId);
+    return mcpServerView(row);
+  });
+
+  app.delete<{ Params: P }>('/organisations/:orgId/mcp-servers/:serverId', async (req, reply) => {
+    const { orgId, serverId } = req.params;
+    await requireOrg(req, orgId, 'write');
+    await findServer(orgId, serverId);
+    await db.deleteFrom('mcp_servers').where('id', '=', serverId).where('organisation_id', '=', orgId).execute();
+    await invalidateOrg(orgId);
+    reply.status(204);
+  });
+
+  app.get<{ Params: P }>('/organisations/:orgId/mcp-servers/:serverId/api-keys', async (req) => {
+    const { orgId, serverId } = req.params;
+    await requireOrg(req, orgId, 'read');
+    await findServer(orgId, serverId);
+    const p = pageParams(req.query);
+    const rows = await pageQuery(db.selectFrom('api_keys').innerJoin('api_key_mcp_access', 'api_key_mcp_access.api_key_id', 'api_keys.id')
+      .selectAll('api_keys').where('api_key_mcp_access.mcp_server_id', '=', serverId).where('api_keys.organisation_id', '=', orgId), 'api_keys', p).execute();
+    return toPage(rows, p.limit, apiKeyView);
+  });
+
+  app.post<{ Params: P }>('/organisations/:orgId/mcp-servers/:serverId/api-keys', async (req, reply) => {
+    const { orgId, serverId } = req.params;
+    await requireOrg(req, orgId, 'write');
+    const body = parseBody(GrantKeys, req.body);
+    await findServer(orgId, serverId);
+    const ids = [...new Set(body.apiKeyIds)];
+    const found = await db.selectFrom('api_keys').select('id').where('organisation_id', '=', orgId).where('id', 'in', ids).execute();
+    if (found.length !== ids.length) throw new GatewayError('invalid_request', 'apiKeyIds names keys that do not exist in this organisation', { field: 'apiKeyIds' });
+    const now = nowIso();
+    await db.insertInto('api_key_mcp_access').values(ids.map((k) => ({ api_key_id: k, mcp_server_id: serverId, organisation_id: orgId, created_at: now })))
+      .onConflict((oc) => oc.columns(['api_key_id', 'mcp_server_id']).doNothing()).execute();
+    await invalidateOrg(orgId);
+    reply.status(201);
+    return { granted: ids.length };
+  });
+}

@@ -1,0 +1,60 @@
+import type { FastifyInstance, RouteOptions } from 'fastify';
+
+/**
+ * The OpenAPI document is built from the routes actually registered on /api, so it cannot
+ * drift from them: every method and path, its path parameters, and the shared error shape.
+ */
+export function collectRoutes(app: FastifyInstance): Array<{ method: string; url: string }> {
+  const routes: Array<{ method: string; url: string }> = [];
+  app.addHook('onRoute', (r: RouteOptions) => {
+    for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m.toLowerCase(), url: r.url });
+  });
+  return routes;
+}
+
+export function openapiRoutes(routes: Array<{ method: string; url: string }>) {
+  return async (app: FastifyInstance) => {
+    app.get('/openapi.json', async () => document(routes));
+  };
+}
+
+function document(routes: Array<{ method: string; url: string }>) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const { method, url } of routes) {
+    const path = url.replace(/:(\w+)/g, '{$1}');
+    const params = [...url.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const tag = (/^\/api\/(?:organisations\/\{orgId\}\/)?([\w-]+)/.exec(path)?.[1]) ?? 'misc';
+    paths[path] ??= {};
+    paths[path][method] = {
+      tags: [tag],
+      operationId: `${method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(\w)?/g, (_s, c: string | undefined) => (c ?? '').toUpperCase())}`,
+      parameters: [
+        ...params,
+        ...(method === 'get' && !params.some((p) => p.name.endsWith('Id') && path.endsWith(`{${p.name}}`))
+          ? [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } }, { name: 'cursor', in: 'query', schema: { type: 'string' } }]
+          : []),
+      ],
+      ...(method === 'post' || method === 'patch' ? { requestBody: { content: { 'application/json': { schema: { type: 'object' } } } } } : {}),
+      responses: {
+        '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
+        default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Odock admin API', version: '0.1.0', description: 'Organisation-scoped administration of providers, models, virtual API keys, grants, MCP servers and usage.' },
+    servers: [{ url: '/' }],
+    components: {
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'odock_session' },
+        operatorToken: { type: 'http', scheme: 'bearer' },
+      },
+      schemas: {
+        Error: { type: 'object', properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } } } } },
+      },
+    },
+    security: [{ session: [] }, { operatorToken: [] }],
+    paths,
+  };
+}

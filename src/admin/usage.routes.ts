@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { GatewayError } from '../errors/index.ts';
+import type { McpUsageRecordTable, UsageRecordTable } from '../store/schema.ts';
+import { requireOrg } from './operator-auth.ts';
+import { pageParams, parseBody, toPage } from './validation.ts';
+import { pageQuery } from './paging.sql.ts';
+
+const iso = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date-time').transform((s) => new Date(s).toISOString());
+const Filters = z.object({
+  apiKeyId: z.string().max(100).optional(), modelId: z.string().max(100).optional(), mcpServerId: z.string().max(100).optional(),
+  status: z.enum(['success', 'error']).optional(), from: iso.optional(), to: iso.optional(),
+  limit: z.string().optional(), cursor: z.string().optional(),
+}).strict();
+
+export const usageView = (u: UsageRecordTable) => ({
+  id: u.id, requestId: u.request_id, createdAt: u.created_at, organisationId: u.organisation_id, teamId: u.team_id, userId: u.user_id,
+  apiKeyId: u.api_key_id, providerId: u.provider_id, providerType: u.provider_type, modelId: u.model_id, modelName: u.model_name, upstreamSlug: u.upstream_slug,
+  surface: u.surface, inputTokens: u.input_tokens, outputTokens: u.output_tokens, cachedTokens: u.cached_tokens, reasoningTokens: u.reasoning_tokens,
+  costNanoUsd: Number(u.cost_nano_usd), latencyMs: u.latency_ms, ttftMs: u.ttft_ms, status: u.status, errorCode: u.error_code, streamed: !!u.streamed,
+});
+
+export const mcpUsageView = (u: McpUsageRecordTable) => ({
+  id: u.id, requestId: u.request_id, createdAt: u.created_at, apiKeyId: u.api_key_id, mcpServerId: u.mcp_server_id, method: u.method, tool: u.tool,
+  bytesIn: u.bytes_in, bytesOut: u.bytes_out, status: u.status, errorCode: u.error_code, blocked: !!u.blocked, latencyMs: u.latency_ms,
+});
+
+export async function usageRoutes(app: FastifyInstance): Promise<void> {
+  const { db } = app.deps.store;
+
+  app.get<{ Params: { orgId: string } }>('/organisations/:orgId/usage', async (req) => {
+    await requireOrg(req, req.params.orgId, 'read');
+    const f = parseBody(Filters, req.query ?? {});
+    if (f.mcpServerId) throw new GatewayError('invalid_request', 'mcpServerId filters MCP usage: use /usage/mcp', { field: 'mcpServerId' });
+    const p = pageParams(req.query);
+    let q = db.selectFrom('usage_records').selectAll().where('organisation_id', '=', req.params.orgId);
+    if (f.apiKeyId) q = q.where('api_key_id', '=', f.apiKeyId);
+    if (f.modelId) q = q.where('model_id', '=', f.modelId);
+    if (f.status === 'success') q = q.where('status', '<', 400);
+    if (f.status === 'error') q = q.where('status', '>=', 400);
+    if (f.from) q = q.where('created_at', '>=', f.from);
+    if (f.to) q = q.where('created_at', '<', f.to);
+    return toPage(await pageQuery(q, 'usage_records', p).execute(), p.limit, usageView);
+  });
+
+  app.get<{ Params: { orgId: string } }>('/organisations/:orgId/usage/mcp', async (req) => {
+    await requireOrg(req, req.params.orgId, 'read');
+    const f = parseBody(Filters, req.query ?? {});
+    const p = pageParams(req.query);
+    let q = db.selectFrom('mcp_usage_records').selectAll().where('organisation_id', '=', req.params.orgId);
+    if (f.apiKeyId) q = q.where('api_key_id', '=', f.apiKeyId);
+    if (f.mcpServerId) q = q.where('mcp_server_id', '=', f.mcpServerId);
+    if (f.status === 'success') q = q.where('status', '<', 400);
+    if (f.status === 'error') q = q.where('status', '>=', 400);
+    if (f.from) q = q.where('created_at', '>=', f.from);
+    if (f.to) q = q.where('created_at', '<', f.to);
+    return toPage(await pageQuery(q, 'mcp_usage_records', p).execute(), p.limit, mcpUsageView);
+  });
+}

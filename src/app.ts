@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import type { AppDeps } from './context.ts';
+import { GatewayError, serializeError, type ErrorSurface } from './errors/index.ts';
+import { toGatewayError } from './errors/to-gateway-error.ts';
+import { redactUrl } from './observability/logger.ts';
+import { adminRoutes } from './admin/admin.plugin.ts';
+import { geminiRoutes, openaiRoutes } from './surfaces/openai/openai.plugin.ts';
+import { UpstreamClient } from './upstream/client.ts';
+import type { GatewayRuntime } from './surfaces/gateway-call.ts';
+import type { PolicyGate } from './surfaces/policy-gate.ts';
+import { opsRoutes } from './surfaces/ops.routes.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    surface?: ErrorSurface;
+  }
+  interface FastifyInstance {
+    deps: AppDeps;
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Which error shape a request gets: from its route, else from its path. */
+export function surfaceOf(req: FastifyRequest): ErrorSurface {
+  const configured = req.routeOptions?.config?.surface;
+  if (configured) return configured;
+  const url = req.url;
+  if (url.startsWith('/api')) return 'admin';
+  if (url.startsWith('/v1beta')) return 'gemini';
+  if (url.startsWith('/v1/messages')) return 'anthropic';
+  if (url.startsWith('/v1/mcp')) return 'mcp';
+  if (url.startsWith('/v1')) return 'openai';
+  return 'admin';
+}
+
+export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean; policy?: PolicyGate } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: deps.config.MAX_REQUEST_BYTES,
+    trustProxy: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    requestIdLogLabel: 'requestId',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  app.decorate('deps', deps);
+
+  app.addHook('onRequest', async (req, reply) => {
+    // Set on the raw response so streamed replies (written with reply.raw) carry it too.
+    reply.raw.setHeader('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    if (deps.logger.isLevelEnabled('info')) {
+      deps.logger.info({ requestId: req.id, method: req.method, url: redactUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    }
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const ge = toGatewayError(err);
+    if (ge.status >= 500 && ge.code === 'internal_error') deps.logger.error({ requestId: req.id, err }, 'unhandled error');
+    if (reply.raw.headersSent) {
+      reply.raw.end();
+      return;
+    }
+    reply.status(ge.status).headers(ge.headers).send(serializeError(surfaceOf(req), ge));
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(adminRoutes, { prefix: '/api' });
+  const upstream = new UpstreamClient({ allowPrivate: deps.config.ODOCK_ALLOW_PRIVATE_UPSTREAMS });
+  app.addHook('onClose', () => upstream.close());
+  const rt: GatewayRuntime = { deps, upstream, policy: opts.policy };
+  await app.register(openaiRoutes(rt), { prefix: '/v1' });
+  await app.register(geminiRoutes(rt), { prefix: '/v1beta' });
+  await app.register(opsRoutes);
+
+  const webRoot = resolve(process.cwd(), 'web/dist');
+  const serveConsole = opts.serveConsole !== false && existsSync(join(webRoot, 'index.html'));
+  if (serveConsole) await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: 'index.html' });
+
+  app.setNotFoundHandler((req, reply) => {
+    const surface = surfaceOf(req);
+    const isApi = req.url.startsWith('/api') || req.url.startsWith('/v1') || req.url === '/metrics';
+    if (serveConsole && !isApi && req.method === 'GET') return reply.type('text/html').sendFile('index.html');
+    reply.status(404).send(serializeError(surface, new GatewayError('not_found', `No route for ${req.method} ${redactUrl(req.url.split('?')[0])}`)));
+  });
+  return app;
+}

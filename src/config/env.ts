@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { resolve } from 'node:path';
+
+// One schema, validated at boot, frozen. Nothing else reads process.env.
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+const seconds = z.coerce.number().int().min(0).max(86_400);
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  ODOCK_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'must start with sqlite: or postgres://').optional(),
+  /** PostgreSQL schema to use (tests isolate themselves with it). */
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).default('odock:'),
+  ODOCK_MASTER_KEY: z.string().optional(),
+  AUTH_CACHE_TTL: seconds.default(300),
+  AUTH_NEGATIVE_CACHE_TTL: seconds.default(30),
+  CACHE_INVALIDATION_CHANNEL: z.string().min(1).default('odock:cache-invalidation'),
+  ODOCK_ADMIN_EMAIL: z.string().email().optional(),
+  ODOCK_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUSTED_PROXY_CIDRS: z.string().default(''),
+  ODOCK_ALLOW_PRIVATE_UPSTREAMS: bool.default(false),
+  RATE_LIMIT_REDIS_FAILURE: z.enum(['local', 'closed']).default('local'),
+  USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
+  MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).max(1 << 30).default(10 * 1024 * 1024),
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+  ODOCK_INSTANCE_ID: z.string().optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config extends Env {
+  dataDir: string;
+  databaseUrl: string;
+  dialect: 'sqlite' | 'postgres';
+  trustedProxyCidrs: string[];
+  instanceId: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Readonly<Config> {
+  // Empty strings mean "unset" so that `FOO= npm start` behaves like no FOO.
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const v = source[key];
+    if (v !== undefined && v !== '') cleaned[key] = v;
+  }
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const dataDir = resolve(env.ODOCK_DATA_DIR);
+  const databaseUrl = env.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'odock.db')}`;
+  const trustedProxyCidrs = env.TRUSTED_PROXY_CIDRS.split(',').map((s) => s.trim()).filter(Boolean);
+  return Object.freeze({
+    ...env,
+    dataDir,
+    databaseUrl,
+    dialect: databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres',
+    trustedProxyCidrs,
+    instanceId: env.ODOCK_INSTANCE_ID ?? `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+  } as Config);
+}

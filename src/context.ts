@@ -1,0 +1,28 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from './config/env.ts';
+import type { Store } from './store/db.ts';
+import type { Vault } from './crypto/envelope.ts';
+import type { InvalidationBus, InvalidationEvent } from './cache/invalidation-bus.ts';
+import type { KeyLookup } from './auth/key-lookup.ts';
+import type { Metrics } from './observability/metrics.ts';
+import type { UsageWriter } from './usage/usage-writer.ts';
+import type { OrgRoutes } from './access/org-routes.ts';
+
+/** Everything the route groups depend on, built once in main.ts (or a test). */
+export interface AppDeps {
+  config: Readonly<Config>;
+  store: Store;
+  vault: Vault;
+  bus: InvalidationBus;
+  redis?: Redis;
+  keyLookup: KeyLookup;
+  orgRoutes: OrgRoutes;
+  metrics: Metrics;
+  logger: Logger;
+  usage: UsageWriter;
+  /** Drops the affected cache entries on every instance; resolves once they are gone. */
+  invalidate(e: InvalidationEvent): Promise<void>;
+  /** Extension points filled by later modules (policy engine, MCP runtime). */
+  extensions: Record<string, unknown>;
+}

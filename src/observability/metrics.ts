@@ -1,0 +1,43 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Prometheus metrics. Labels are low-cardinality and never carry keys, hashes or URLs:
+ * surface, provider type, status class, error code, cache tier.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly requests = new Counter({ name: 'odock_requests_total', help: 'Gateway requests', labelNames: ['surface', 'provider', 'status', 'code'], registers: [this.registry] });
+  private readonly latency = new Histogram({
+    name: 'odock_request_duration_seconds', help: 'Gateway request latency (to last byte)', labelNames: ['surface', 'provider'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [this.registry],
+  });
+  private readonly upstreamErrors = new Counter({ name: 'odock_upstream_errors_total', help: 'Upstream failures', labelNames: ['provider', 'code'], registers: [this.registry] });
+  private readonly cache = new Counter({ name: 'odock_auth_cache_total', help: 'Auth cache lookups by tier and result', labelNames: ['tier', 'result'], registers: [this.registry] });
+  private readonly storeLookups = new Counter({ name: 'odock_auth_store_lookups_total', help: 'Auth lookups answered by the store', registers: [this.registry] });
+  private readonly redisErrors = new Counter({ name: 'odock_redis_errors_total', help: 'Redis command failures (answered from the store instead)', registers: [this.registry] });
+  readonly redisUp = new Gauge({ name: 'odock_redis_up', help: '1 when Redis is reachable (or not configured)', registers: [this.registry] });
+  readonly storeUp = new Gauge({ name: 'odock_store_up', help: '1 when the database answered the last health check', registers: [this.registry] });
+  readonly usagePending = new Gauge({ name: 'odock_usage_records_pending', help: 'Usage records waiting to be written', registers: [this.registry] });
+  private readonly usageWritten = new Counter({ name: 'odock_usage_records_written_total', help: 'Usage records written', registers: [this.registry] });
+  private readonly mcpRequests = new Counter({ name: 'odock_mcp_requests_total', help: 'MCP gateway requests', labelNames: ['method', 'status'], registers: [this.registry] });
+  private readonly policyRefusals = new Counter({ name: 'odock_policy_refusals_total', help: 'Requests refused by a policy', labelNames: ['code', 'scope'], registers: [this.registry] });
+
+  constructor(defaults = true) {
+    if (defaults) collectDefaultMetrics({ register: this.registry, prefix: 'odock_' });
+    this.redisUp.set(1);
+    this.storeUp.set(1);
+  }
+
+  request(surface: string, provider: string, status: number, code: string, seconds: number) {
+    this.requests.inc({ surface, provider, status: String(status), code });
+    this.latency.observe({ surface, provider }, seconds);
+  }
+  upstreamError(provider: string, code: string) { this.upstreamErrors.inc({ provider, code }); }
+  cacheHit(tier: 'l1' | 'l2') { this.cache.inc({ tier, result: 'hit' }); }
+  cacheMiss(tier: 'l1' | 'l2') { this.cache.inc({ tier, result: 'miss' }); }
+  storeLookup() { this.storeLookups.inc(); }
+  redisError() { this.redisErrors.inc(); }
+  usageRecordsWritten(n: number) { this.usageWritten.inc(n); }
+  mcpRequest(method: string, status: number) { this.mcpRequests.inc({ method, status: String(status) }); }
+  policyRefusal(code: string, scope: string) { this.policyRefusals.inc({ code, scope }); }
+}

@@ -1,0 +1,60 @@
+import type { Config } from './config/env.ts';
+import type { AppDeps } from './context.ts';
+import { openStore } from './store/db.ts';
+import { Vault } from './crypto/envelope.ts';
+import { checkMasterKey, loadMasterKey } from './crypto/master-key.ts';
+import { LocalBus, RedisBus, type InvalidationBus, type InvalidationEvent } from './cache/invalidation-bus.ts';
+import { createRedis } from './cache/redis-client.ts';
+import { KeyLookup } from './auth/key-lookup.ts';
+import { authRepo } from './store/repos/auth.repo.ts';
+import { OrgRoutes } from './access/org-routes.ts';
+import { Metrics } from './observability/metrics.ts';
+import { createLogger } from './observability/logger.ts';
+import { UsageWriter } from './usage/usage-writer.ts';
+import type { Logger } from 'pino';
+
+/**
+ * Builds every shared part from the configuration: store (migrated), vault (master key checked),
+ * cache tiers and invalidation bus, usage writer. Used by main.ts and by tests alike.
+ */
+export async function createDeps(config: Readonly<Config>, opts: { logger?: Logger; metrics?: Metrics } = {}): Promise<AppDeps & { close(): Promise<void> }> {
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  const metrics = opts.metrics ?? new Metrics();
+  const store = openStore({ databaseUrl: config.databaseUrl, schema: config.DATABASE_SCHEMA });
+  try {
+    await store.migrate();
+    const vault = new Vault(loadMasterKey({ envKey: config.ODOCK_MASTER_KEY, dataDir: config.dataDir, dialect: config.dialect }));
+    await checkMasterKey(store.db, vault);
+
+    const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, 'odock-cache') : undefined;
+    const bus: InvalidationBus = config.REDIS_URL ? new RedisBus(config.REDIS_URL, config.CACHE_INVALIDATION_CHANNEL) : new LocalBus();
+    const keyLookup = new KeyLookup({
+      store: authRepo(store.db), bus, redis, redisPrefix: config.REDIS_KEY_PREFIX,
+      positiveTtlMs: config.AUTH_CACHE_TTL * 1000, negativeTtlMs: config.AUTH_NEGATIVE_CACHE_TTL * 1000, metrics,
+    });
+    const orgRoutes = new OrgRoutes(store.db, vault, bus);
+    const usage = new UsageWriter(store.db, config.USAGE_FLUSH_INTERVAL_MS, logger, metrics);
+    usage.start();
+
+    const invalidate = async (e: InvalidationEvent) => {
+      // Shared tier first, then every instance's in-process tier, then the shared tier again in
+      // case a concurrent lookup re-filled it from a read that predates the change.
+      await keyLookup.dropShared(e);
+      await bus.publish(e);
+      await keyLookup.dropShared(e);
+    };
+
+    return {
+      config, store, vault, bus, redis, keyLookup, orgRoutes, metrics, logger, usage, invalidate, extensions: {},
+      async close() {
+        await usage.close();
+        await bus.close();
+        redis?.disconnect();
+        await store.close();
+      },
+    };
+  } catch (e) {
+    await store.close().catch(() => {});
+    throw e;
+  }
+}

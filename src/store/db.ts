@@ -1,0 +1,100 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { Database } from './schema.ts';
+import { migrationProvider } from './migrations/index.ts';
+
+// int8 (bigint) columns come back from pg as strings by default; our bigints are nano-USD totals
+// that fit in a double's 2^53 exact range.
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  migrate(): Promise<string[]>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  databaseUrl: string;
+  /** PostgreSQL schema (created if missing); tests use one per run for isolation. */
+  schema?: string;
+}
+
+export function openStore(opts: StoreOptions): Store {
+  const url = opts.databaseUrl;
+  let db: Kysely<Database>;
+  let dialect: Dialect;
+  let prepare: () => Promise<void> = async () => {};
+  if (url.startsWith('sqlite:')) {
+    dialect = 'sqlite';
+    const file = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  } else {
+    dialect = 'postgres';
+    const schema = opts.schema;
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30_000,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    // A dropped connection (PostgreSQL restart) must not crash the process; the pool reconnects.
+    pool.on('error', () => {});
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    if (schema) {
+      prepare = async () => {
+        await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+      };
+    }
+  }
+
+  return {
+    db,
+    dialect,
+    async migrate() {
+      await prepare();
+      const migrator = new Migrator({ db, provider: migrationProvider });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) throw error;
+      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    },
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/** Unique-constraint violation on either dialect (→ 409). */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string };
+  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** The store could not be reached (→ 503 store_unavailable). */
+export function isStoreUnavailable(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  const code = err?.code ?? '';
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', 'SQLITE_BUSY'].includes(code)
+    || /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(err?.message ?? '');
+}
+
+export const nowIso = () => new Date().toISOString();

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import { isRedisReady } from '../cache/redis-client.ts';
+
+/** Liveness, readiness (store and cache reachable) and Prometheus metrics. */
+export async function opsRoutes(app: FastifyInstance): Promise<void> {
+  const { deps } = app;
+
+  app.get('/v1/health', async () => ({ status: 'ok' }));
+
+  app.get('/v1/healthz', async (_req, reply) => {
+    const store = await deps.store.ping();
+    const redis = deps.redis ? isRedisReady(deps.redis) : null;
+    const bus = deps.bus.healthy;
+    deps.metrics.storeUp.set(store ? 1 : 0);
+    deps.metrics.redisUp.set(redis === false ? 0 : 1);
+    // Redis down degrades (auth falls back to the store) but does not make the instance unready.
+    const status = !store ? 'unavailable' : redis === false || !bus ? 'degraded' : 'ok';
+    reply.status(store ? 200 : 503);
+    return {
+      status,
+      store: { dialect: deps.store.dialect, ok: store },
+      cache: deps.redis ? { backend: 'redis', ok: redis, invalidationBus: bus } : { backend: 'memory', ok: true, invalidationBus: true },
+      usage: { pending: deps.usage.pendingCount },
+    };
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    if (deps.redis) deps.metrics.redisUp.set(isRedisReady(deps.redis) ? 1 : 0);
+    reply.type(deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+}

@@ -1,0 +1,81 @@
+import { Agent, request, errors as undiciErrors } from 'undici';
+import { GatewayError } from '../errors/index.ts';
+import { guardedLookup } from './ssrf-guard.ts';
+import type { UpstreamCall } from '../providers/contract.ts';
+
+export type UpstreamResponse = Awaited<ReturnType<typeof request>>;
+
+/**
+ * One undici Agent: a keep-alive connection pool per upstream origin, connect-time SSRF check
+ * on every resolved address, no redirects followed (undici's request never follows them).
+ */
+export class UpstreamClient {
+  private readonly agent: Agent;
+
+  constructor(opts: { allowPrivate: boolean; connectTimeoutMs?: number }) {
+    this.agent = new Agent({
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+      connections: 256,
+      pipelining: 1,
+      connect: { timeout: opts.connectTimeoutMs ?? 10_000, lookup: guardedLookup(opts.allowPrivate) as never },
+    });
+  }
+
+  async send(call: UpstreamCall, timeoutMs: number, signal: AbortSignal): Promise<UpstreamResponse> {
+    try {
+      return await request(call.url, {
+        method: call.method,
+        headers: call.headers,
+        body: call.body,
+        signal,
+        dispatcher: this.agent,
+        // No headers within the provider's timeout → 504. A stream may idle that long between events.
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+    } catch (e) {
+      throw mapTransportError(e, signal);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+}
+
+/** Transport failures → catalogued errors; the message never names the upstream URL. */
+export function mapTransportError(e: unknown, signal?: AbortSignal): Error {
+  if (e instanceof GatewayError) return e;
+  if (signal?.aborted) return new ClientAbort();
+  const err = e as { code?: string; name?: string; cause?: { code?: string } };
+  const code = err?.code ?? err?.cause?.code ?? '';
+  if (e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.BodyTimeoutError || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new GatewayError('upstream_timeout', 'The upstream provider did not answer in time');
+  }
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return new GatewayError('upstream_timeout', 'Connecting to the upstream provider timed out');
+  if (code === 'ESSRF') return new GatewayError('upstream_error', 'The upstream address is not allowed by the gateway (SSRF guard)');
+  if (code === 'ECONNREFUSED') return new GatewayError('upstream_error', 'The upstream provider refused the connection');
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new GatewayError('upstream_error', 'The upstream provider host could not be resolved');
+  return new GatewayError('upstream_error', 'The connection to the upstream provider failed');
+}
+
+/** The client went away; nothing is sent back. */
+export class ClientAbort extends Error {
+  constructor() {
+    super('client closed the connection');
+    this.name = 'ClientAbort';
+  }
+}
+
+/** Reads a whole (non-streamed) upstream body, refusing more than `max` bytes. */
+export async function readBody(body: AsyncIterable<Buffer>, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of body) {
+    size += c.length;
+    if (size > max) throw new GatewayError('upstream_error', 'The upstream response was too large');
+    chunks.push(c);
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+}

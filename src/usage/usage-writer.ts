@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database, McpUsageRecordTable, UsageRecordTable } from '../store/schema.ts';
+import type { Metrics } from '../observability/metrics.ts';
+
+export type UsageRecordInput = Omit<UsageRecordTable, 'id' | 'created_at'> & { created_at?: string };
+export type McpUsageRecordInput = Omit<McpUsageRecordTable, 'id' | 'created_at'> & { created_at?: string };
+
+const BATCH = 500;
+const MAX_PENDING = 200_000;
+
+/**
+ * Usage records are queued in memory and written in batches every flush interval, never on the
+ * response path. A failed write (database restarting) keeps the batch and retries on the next
+ * tick; request_id is unique and inserts ignore duplicates, so a retry never writes a record
+ * twice. A stopped instance flushes before exit; a killed one loses at most one interval.
+ */
+export class UsageWriter {
+  private pending: UsageRecordTable[] = [];
+  private pendingMcp: McpUsageRecordTable[] = [];
+  private lastUsed = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  dropped = 0;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly intervalMs: number,
+    private readonly logger?: Logger,
+    private readonly metrics?: Metrics,
+  ) {}
+
+  start(): void {
+    if (!this.timer) {
+      this.timer = setInterval(() => void this.flush(), this.intervalMs);
+      this.timer.unref();
+    }
+  }
+
+  record(r: UsageRecordInput): void {
+    if (this.pending.length >= MAX_PENDING) {
+      this.dropped++;
+      return;
+    }
+    this.pending.push({ id: randomUUID(), created_at: r.created_at ?? new Date().toISOString(), ...r } as UsageRecordTable);
+    if (r.api_key_id) this.lastUsed.add(r.api_key_id);
+    this.metrics?.usagePending.set(this.pending.length + this.pendingMcp.length);
+  }
+
+  recordMcp(r: McpUsageRecordInput): void {
+    if (this.pendingMcp.length >= MAX_PENDING) {
+      this.dropped++;
+      return;
+    }
+    this.pendingMcp.push({ id: randomUUID(), created_at: r.created_at ?? new Date().toISOString(), ...r } as McpUsageRecordTable);
+    if (r.api_key_id) this.lastUsed.add(r.api_key_id);
+  }
+
+  get pendingCount(): number {
+    return this.pending.length + this.pendingMcp.length;
+  }
+
+  /** Writes everything queued so far; concurrent calls share one flush. */
+  flush(): Promise<void> {
+    if (!this.flushing) {
+      this.flushing = this.doFlush().finally(() => (this.flushing = undefined));
+    }
+    return this.flushing;
+  }
+
+  private async doFlush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.slice(0, BATCH);
+      try {
+        await this.db.insertInto('usage_records').values(batch).onConflict((oc) => oc.column('request_id').doNothing()).execute();
+      } catch (e) {
+        this.logger?.warn({ err: (e as Error).message, pending: this.pending.length }, 'usage write failed; will retry');
+        return;
+      }
+      this.pending.splice(0, batch.length);
+      this.metrics?.usageRecordsWritten(batch.length);
+    }
+    while (this.pendingMcp.length > 0) {
+      const batch = this.pendingMcp.slice(0, BATCH);
+      try {
+        await this.db.insertInto('mcp_usage_records').values(batch).onConflict((oc) => oc.column('request_id').doNothing()).execute();
+      } catch (e) {
+        this.logger?.warn({ err: (e as Error).message }, 'MCP usage write failed; will retry');
+        return;
+      }
+      this.pendingMcp.splice(0, batch.length);
+    }
+    this.metrics?.usagePending.set(this.pendingCount);
+    if (this.lastUsed.size > 0) {
+      const ids = [...this.lastUsed];
+      this.lastUsed.clear();
+      await this.db.updateTable('api_keys').set({ last_used_at: new Date().toISOString() }).where('id', 'in', ids).execute().catch(() => {
+        for (const id of ids) this.lastUsed.add(id);
+      });
+    }
+  }
+
+  /** Stops the timer and writes what is pending, retrying until `deadlineMs` passes. */
+  async close(deadlineMs = 10_000): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    const until = Date.now() + deadlineMs;
+    for (;;) {
+      await this.flush();
+      if (this.pendingCount === 0 || Date.now() > until) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    if (this.pendingCount > 0) this.logger?.error({ lost: this.pendingCount }, 'usage records could not be written before shutdown');
+  }
+}
