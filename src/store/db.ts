@@ -14,6 +14,8 @@ export type Dialect = 'sqlite' | 'postgres';
 
 export interface Store {
   db: Kysely<Database>;
+  /** Queries executed so far (lets tests prove the warm hot path runs none). */
+  readonly queryCount: number;
   dialect: Dialect;
   migrate(): Promise<string[]>;
   ping(): Promise<boolean>;
@@ -31,6 +33,10 @@ export function openStore(opts: StoreOptions): Store {
   let db: Kysely<Database>;
   let dialect: Dialect;
   let prepare: () => Promise<void> = async () => {};
+  let queries = 0;
+  const log = () => {
+    queries++;
+  };
   if (url.startsWith('sqlite:')) {
     dialect = 'sqlite';
     const file = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
@@ -40,7 +46,7 @@ export function openStore(opts: StoreOptions): Store {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log });
   } else {
     dialect = 'postgres';
     const schema = opts.schema;
@@ -53,7 +59,7 @@ export function openStore(opts: StoreOptions): Store {
     });
     // A dropped connection (PostgreSQL restart) must not crash the process; the pool reconnects.
     pool.on('error', () => {});
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
     if (schema) {
       prepare = async () => {
         await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
@@ -64,6 +70,9 @@ export function openStore(opts: StoreOptions): Store {
   return {
     db,
     dialect,
+    get queryCount() {
+      return queries;
+    },
     async migrate() {
       await prepare();
       const migrator = new Migrator({ db, provider: migrationProvider });

@@ -1,0 +1,43 @@
+// Odock as benchmarked: embedded default (SQLite, in-process cache), usage records on, one
+// provider, one model, one granted and revealed key; the key is warmed before the load starts.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config/env.ts';
+import { createDeps } from '../src/runtime.ts';
+import { buildApp } from '../src/app.ts';
+import { bootstrap } from '../src/admin/bootstrap.ts';
+import { createPolicyGate } from '../src/surfaces/policy-gate.impl.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'odock-bench-'));
+const config = loadConfig({
+  PORT: '0', HOST: '127.0.0.1', ODOCK_DATA_DIR: dir, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+  ODOCK_ALLOW_PRIVATE_UPSTREAMS: 'true', ODOCK_ADMIN_EMAIL: 'bench@example.test', ODOCK_ADMIN_PASSWORD: 'bench-password',
+  ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
+});
+const deps = await createDeps(config);
+const app = await buildApp(deps, { serveConsole: false, policy: await createPolicyGate(deps) });
+await bootstrap(deps.store.db, { email: 'bench@example.test', password: 'bench-password' });
+await app.listen({ port: 0, host: '127.0.0.1' });
+const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+
+async function api(method: string, path: string, body?: unknown, cookie?: string) {
+  const r = await fetch(base + path, { method, headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { json: (await r.json()) as any, cookie: r.headers.get('set-cookie')?.split(';')[0] };
+}
+const { cookie } = await api('POST', '/api/auth/login', { email: 'bench@example.test', password: 'bench-password' });
+const org = (await api('GET', '/api/auth/me', undefined, cookie)).json.organisations[0].id;
+const p = (await api('POST', `/api/organisations/${org}/providers`, { type: 'VLLM', baseUrl: process.env.UPSTREAM }, cookie)).json;
+const k = (await api('POST', `/api/organisations/${org}/providers/${p.id}/keys`, { name: 'Primary', key: 'sk-bench' }, cookie)).json;
+const m = (await api('POST', `/api/organisations/${org}/models`, { name: 'gpt-4.1-mini', slug: 'gpt-4.1-mini', providerId: p.id, providerApiKeyId: k.id, pricing: { inputPerMTok: 0.4, outputPerMTok: 1.6 } }, cookie)).json;
+const key = (await api('POST', `/api/organisations/${org}/api-keys`, { type: 'ORGANISATION', name: 'bench' }, cookie)).json;
+await api('POST', `/api/organisations/${org}/api-keys/${key.id}/model-access`, { modelIds: [m.id] }, cookie);
+const secret = (await api('POST', `/api/organisations/${org}/api-keys/${key.id}/reveal`, {}, cookie)).json.key;
+process.send?.({ port: (app.server.address() as { port: number }).port, key: secret, org, cookie });
+process.on('message', async (msg: { cmd: string }) => {
+  if (msg.cmd === 'usage-count') {
+    await deps.usage.flush();
+    const n = await deps.store.db.selectFrom('usage_records').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    process.send?.({ usageCount: Number(n?.n ?? 0) });
+  }
+});
