@@ -1,0 +1,39 @@
+import { Badge, Code, Tooltip } from '@mantine/core';
+import type { ApiKey, ApiKeyType, Role } from '../api/types.ts';
+import { API_KEY_TYPE_LABEL, formatDateTime } from '../lib/format.ts';
+
+export function isExpired(k: Pick<ApiKey, 'expiry'>): boolean {
+  return !!k.expiry && new Date(k.expiry).getTime() <= Date.now();
+}
+
+export function KeyStatusBadge({ apiKey }: { apiKey: Pick<ApiKey, 'revoked' | 'expiry'> }) {
+  if (apiKey.revoked) return <Badge color="red" variant="light">Revoked</Badge>;
+  if (isExpired(apiKey)) {
+    return (
+      <Tooltip label={`Expired ${formatDateTime(apiKey.expiry)}`}>
+        <Badge color="orange" variant="light">Expired</Badge>
+      </Tooltip>
+    );
+  }
+  return <Badge color="teal" variant="light">Active</Badge>;
+}
+
+const TYPE_COLOR: Record<ApiKeyType, string> = { ORGANISATION: 'indigo', TEAM: 'grape', USER: 'cyan' };
+
+export function KeyTypeBadge({ type }: { type: ApiKeyType }) {
+  return <Badge color={TYPE_COLOR[type]} variant="outline" radius="sm">{API_KEY_TYPE_LABEL[type]}</Badge>;
+}
+
+const ROLE_COLOR: Record<Role, string> = { admin: 'indigo', manager: 'blue', member: 'gray' };
+
+export function RoleBadge({ role }: { role: Role }) {
+  return <Badge color={ROLE_COLOR[role]} variant="light" tt="capitalize">{role}</Badge>;
+}
+
+export function EnabledBadge({ enabled }: { enabled: boolean }) {
+  return enabled ? <Badge color="teal" variant="dot">Enabled</Badge> : <Badge color="gray" variant="dot">Disabled</Badge>;
+}
+
+export function Mono({ children }: { children: React.ReactNode }) {
+  return <Code style={{ whiteSpace: 'nowrap' }}>{children}</Code>;
+}

@@ -1,0 +1,47 @@
+// Destructive actions ask first. The confirm button shows progress and the dialog shows the
+// server's error instead of closing on failure.
+import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { useState, type ReactNode } from 'react';
+import { errorMessage } from '../api/client.ts';
+
+export function ConfirmDialog(p: {
+  opened: boolean;
+  onClose: () => void;
+  title: string;
+  message: ReactNode;
+  confirmLabel: string;
+  color?: string;
+  onConfirm: () => Promise<unknown>;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const close = () => {
+    if (busy) return;
+    setError(null);
+    p.onClose();
+  };
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await p.onConfirm();
+      setBusy(false);
+      p.onClose();
+    } catch (err) {
+      setBusy(false);
+      setError(errorMessage(err));
+    }
+  };
+  return (
+    <Modal opened={p.opened} onClose={close} title={<Text fw={600}>{p.title}</Text>} centered size="md">
+      <Stack>
+        <Text size="sm">{p.message}</Text>
+        {error && <Alert color="red" variant="light">{error}</Alert>}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={close} disabled={busy}>Cancel</Button>
+          <Button color={p.color ?? 'red'} onClick={confirm} loading={busy}>{p.confirmLabel}</Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}

@@ -1,0 +1,77 @@
+// Display formatting shared by the pages.
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : dateTime.format(d);
+}
+
+export function formatRelative(iso: string | null | undefined): string {
+  if (!iso) return 'Never';
+  const d = new Date(iso).getTime();
+  if (Number.isNaN(d)) return iso ?? '—';
+  const s = Math.round((Date.now() - d) / 1000);
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return formatDateTime(iso);
+}
+
+/** Prices are USD per million tokens. */
+export function formatPrice(usdPerMTok: number | null | undefined): string {
+  if (usdPerMTok === null || usdPerMTok === undefined) return '—';
+  return `$${usdPerMTok.toLocaleString(undefined, { maximumFractionDigits: 4 })}`;
+}
+
+/** Usage cost is stored as integer nano-USD. */
+export function formatNanoUsd(nano: number): string {
+  const usd = nano / 1e9;
+  if (usd === 0) return '$0';
+  if (usd < 0.01) return `$${usd.toFixed(6)}`;
+  return `$${usd.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 4 })}`;
+}
+
+export function formatNumber(n: number | null | undefined): string {
+  return n === null || n === undefined ? '—' : n.toLocaleString();
+}
+
+export function formatContext(tokens: number | null | undefined): string {
+  if (!tokens) return '—';
+  if (tokens >= 1_000_000) return `${(tokens / 1_000_000).toLocaleString(undefined, { maximumFractionDigits: 1 })}M`;
+  if (tokens >= 1000) return `${Math.round(tokens / 1000)}K`;
+  return String(tokens);
+}
+
+export const API_KEY_TYPE_LABEL = { ORGANISATION: 'Organisation', TEAM: 'Team', USER: 'User' } as const;
+
+export const PROVIDER_LABEL: Record<string, string> = {
+  OPENAI: 'OpenAI',
+  ANTHROPIC: 'Anthropic',
+  GOOGLE: 'Google Gemini',
+  AZURE_OPENAI: 'Azure OpenAI',
+  MISTRAL: 'Mistral',
+  VLLM: 'OpenAI-compatible',
+  CUSTOM: 'Custom',
+};
+
+/** `2026-05-01T09:30` style value for <input type="datetime-local"> from the API's local expiry. */
+export function toDateTimeLocal(v: string | null | undefined): string {
+  if (!v) return '';
+  return v.slice(0, 16);
+}
+
+export function browserTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+}
+
+export function allTimeZones(): string[] {
+  const intl = Intl as unknown as { supportedValuesOf?: (k: string) => string[] };
+  const zones = intl.supportedValuesOf?.('timeZone') ?? [];
+  return zones.includes('UTC') ? zones : ['UTC', ...zones];
+}

@@ -1,0 +1,157 @@
+// Add / edit an MCP server: transport decides endpoint vs command; the auth type decides which
+// (write-only) credential fields appear. Secrets are never read back, only "set" or "not set".
+import { Alert, Button, Group, Modal, PasswordInput, SegmentedControl, Select, SimpleGrid, Stack, Switch, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { api, type McpServerInput } from '../../api/endpoints.ts';
+import type { McpAuthType, McpServer, McpTransport } from '../../api/types.ts';
+import { useFormState } from '../../hooks/use-form-state.ts';
+import { useOrgId } from '../../hooks/use-session.ts';
+
+export const mcpKey = (orgId: string) => ['org', orgId, 'mcp-servers'] as const;
+
+const slugify = (s: string) => s.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100);
+
+function initialValues(s?: McpServer) {
+  return {
+    name: s?.name ?? '',
+    slug: s?.slug ?? '',
+    description: s?.description ?? '',
+    transport: (s?.transport ?? 'STREAMABLE_HTTP') as McpTransport,
+    endpointUrl: s?.endpointUrl ?? '',
+    command: s?.command ?? '',
+    args: s?.args ?? [],
+    env: '',
+    authType: (s?.authType ?? 'NONE') as McpAuthType,
+    username: s?.authConfig?.username ?? '',
+    tokenUrl: s?.authConfig?.tokenUrl ?? '',
+    clientId: s?.authConfig?.clientId ?? '',
+    scope: s?.authConfig?.scope ?? '',
+    audience: s?.authConfig?.audience ?? '',
+    authSecret: '',
+    enabled: s?.enabled ?? true,
+    allowedTools: s?.allowedTools ?? [],
+    blockedTools: s?.blockedTools ?? [],
+  };
+}
+
+const FIELD_MAP = {
+  'authConfig.username': 'username', 'authConfig.tokenUrl': 'tokenUrl', 'authConfig.clientId': 'clientId',
+  'authConfig.scope': 'scope', 'authConfig.audience': 'audience',
+} as const;
+
+function parseEnv(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    if (!t || t.startsWith('#')) continue;
+    const i = t.indexOf('=');
+    if (i <= 0) throw new Error(`"${t}" is not NAME=value`);
+    env[t.slice(0, i).trim()] = t.slice(i + 1);
+  }
+  return env;
+}
+
+export function McpServerFormModal({ opened, onClose, server }: { opened: boolean; onClose: () => void; server?: McpServer }) {
+  const orgId = useOrgId();
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const form = useFormState(initialValues(server));
+  const v = form.values;
+  const editing = !!server;
+  useEffect(() => { if (opened) { form.setValues(initialValues(server)); form.clearErrors(); } }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const save = useMutation({
+    mutationFn: async () => {
+      let env: Record<string, string> | undefined;
+      if (v.transport === 'STDIO' && v.env.trim()) {
+        try { env = parseEnv(v.env); } catch (e) { form.setError('env', (e as Error).message); throw e; }
+      }
+      const authConfig: Record<string, string> = {};
+      if (v.authType === 'BASIC' && v.username) authConfig.username = v.username;
+      if (v.authType === 'OAUTH2') {
+        for (const k of ['tokenUrl', 'clientId', 'scope', 'audience'] as const) if (v[k]) authConfig[k] = v[k];
+      }
+      const body: McpServerInput = {
+        name: v.name.trim(), slug: v.slug.trim(), description: v.description.trim() || null, transport: v.transport,
+        endpointUrl: v.transport === 'STDIO' ? null : v.endpointUrl.trim(),
+        command: v.transport === 'STDIO' ? v.command.trim() : null,
+        args: v.transport === 'STDIO' ? v.args : [],
+        authType: v.authType, authConfig, enabled: v.enabled, allowedTools: v.allowedTools, blockedTools: v.blockedTools,
+      };
+      if (env) body.env = env;
+      if (v.authType === 'NONE') { if (server?.hasAuthSecret) body.authSecret = null; }
+      else if (v.authSecret) body.authSecret = v.authSecret;
+      return editing ? api.updateMcpServer(orgId, server.id, body) : api.createMcpServer(orgId, body);
+    },
+    onSuccess: async (s) => {
+      await qc.invalidateQueries({ queryKey: mcpKey(orgId) });
+      notifications.show({ color: 'teal', message: editing ? `${s.name} saved` : `MCP server ${s.name} added` });
+      onClose();
+      if (!editing) navigate(`/orgs/${orgId}/mcp-servers/${s.id}`);
+    },
+    onError: (err) => { if (!form.errors.env) form.showApiError(err, FIELD_MAP); },
+  });
+
+  const secretLabel = v.authType === 'BEARER' ? 'Bearer token' : v.authType === 'BASIC' ? 'Password' : 'Client secret';
+  const secretHint = server?.hasAuthSecret && server.authType === v.authType ? 'A secret is stored. Leave empty to keep it.' : 'Stored encrypted; never shown again.';
+
+  return (
+    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>{editing ? `Edit ${server.name}` : 'Add MCP Server'}</Text>} size="lg">
+      <form onSubmit={(e) => { e.preventDefault(); save.mutate(); }} noValidate>
+        <Stack>
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <TextInput label="Name" required value={v.name} data-autofocus error={form.errors.name}
+              onChange={(e) => { const n = e.currentTarget.value; form.set('name', n); if (!editing && (!v.slug || v.slug === slugify(v.name))) form.set('slug', slugify(n)); }} />
+            <TextInput label="Slug" required description={`Gateway path: /v1/mcp/${v.slug || '…'}`} value={v.slug} onChange={(e) => form.set('slug', e.currentTarget.value)} error={form.errors.slug}
+              styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }} />
+          </SimpleGrid>
+          <Textarea label="Description" autosize minRows={1} maxRows={4} value={v.description} onChange={(e) => form.set('description', e.currentTarget.value)} error={form.errors.description} />
+          <div>
+            <Text size="sm" fw={500} mb={4}>Transport</Text>
+            <SegmentedControl fullWidth value={v.transport} onChange={(t) => form.set('transport', t as McpTransport)}
+              data={[{ value: 'STREAMABLE_HTTP', label: 'Streamable HTTP' }, { value: 'SSE', label: 'SSE' }, { value: 'STDIO', label: 'STDIO' }]} />
+            {form.errors.transport && <Text c="red" size="xs">{form.errors.transport}</Text>}
+          </div>
+          {v.transport === 'STDIO' ? (
+            <>
+              <TextInput label="Command" required placeholder="npx" value={v.command} onChange={(e) => form.set('command', e.currentTarget.value)} error={form.errors.command} />
+              <TagsInput label="Arguments" description="Press Enter after each argument." value={v.args} onChange={(a) => form.set('args', a)} error={form.errors.args} />
+              <Textarea label="Environment" description={server?.hasEnv ? 'Variables are stored encrypted. Leave empty to keep them; one NAME=value per line replaces them.' : 'One NAME=value per line; stored encrypted.'}
+                autosize minRows={2} value={v.env} onChange={(e) => form.set('env', e.currentTarget.value)} error={form.errors.env} styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }} />
+            </>
+          ) : (
+            <TextInput label="Endpoint URL" required placeholder="https://mcp.example.com/mcp" value={v.endpointUrl} onChange={(e) => form.set('endpointUrl', e.currentTarget.value)} error={form.errors.endpointUrl}
+              styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }} />
+          )}
+          <Select label="Upstream authentication" data={[{ value: 'NONE', label: 'None' }, { value: 'BEARER', label: 'Bearer token' }, { value: 'BASIC', label: 'Basic (username and password)' }, { value: 'OAUTH2', label: 'OAuth2 client credentials' }]}
+            value={v.authType} onChange={(t) => form.set('authType', (t ?? 'NONE') as McpAuthType)} allowDeselect={false} error={form.errors.authType} />
+          {v.authType === 'BASIC' && <TextInput label="Username" required value={v.username} onChange={(e) => form.set('username', e.currentTarget.value)} error={form.errors.username} />}
+          {v.authType === 'OAUTH2' && (
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              <TextInput label="Token URL" required value={v.tokenUrl} onChange={(e) => form.set('tokenUrl', e.currentTarget.value)} error={form.errors.tokenUrl} />
+              <TextInput label="Client ID" required value={v.clientId} onChange={(e) => form.set('clientId', e.currentTarget.value)} error={form.errors.clientId} />
+              <TextInput label="Scope" value={v.scope} onChange={(e) => form.set('scope', e.currentTarget.value)} error={form.errors.scope} />
+              <TextInput label="Audience" value={v.audience} onChange={(e) => form.set('audience', e.currentTarget.value)} error={form.errors.audience} />
+            </SimpleGrid>
+          )}
+          {v.authType !== 'NONE' && (
+            <PasswordInput label={secretLabel} description={secretHint} autoComplete="off" value={v.authSecret} onChange={(e) => form.set('authSecret', e.currentTarget.value)} error={form.errors.authSecret} />
+          )}
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <TagsInput label="Allowed tools" description="If set, only these tools are exposed." value={v.allowedTools} onChange={(t) => form.set('allowedTools', t)} error={form.errors.allowedTools} />
+            <TagsInput label="Blocked tools" description="Never exposed, never callable." value={v.blockedTools} onChange={(t) => form.set('blockedTools', t)} error={form.errors.blockedTools} />
+          </SimpleGrid>
+          <Switch label="Enabled" checked={v.enabled} onChange={(e) => form.set('enabled', e.currentTarget.checked)} />
+          {form.errors._form && <Alert color="red" variant="light">{form.errors._form}</Alert>}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>Cancel</Button>
+            <Button type="submit" loading={save.isPending}>{editing ? 'Save changes' : 'Add MCP Server'}</Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,179 @@
+// A model: its mapping and pricing, policies, and the API keys granted to it (Batch Add, remove).
+import { Badge, Button, Card, Grid, Group, Menu, Stack, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconCopyPlus, IconDots, IconKey, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { api, fetchAll } from '../../api/endpoints.ts';
+import type { ApiKey, Model } from '../../api/types.ts';
+import { ApiKeyPickerModal } from '../../components/api-key-picker-modal.tsx';
+import { KeyStatusBadge, KeyTypeBadge, Mono } from '../../components/badges.tsx';
+import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
+import { DataTable } from '../../components/data-table.tsx';
+import { DetailList } from '../../components/detail-list.tsx';
+import { PageHeader } from '../../components/page-header.tsx';
+import { PoliciesCard } from '../../components/policies-card.tsx';
+import { QueryState } from '../../components/query-state.tsx';
+import { ReadOnlyNotice } from '../../components/read-only-notice.tsx';
+import { usePagedQuery } from '../../hooks/use-paged-query.ts';
+import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
+import { formatDateTime, formatPrice, PROVIDER_LABEL } from '../../lib/format.ts';
+import { ModelFormModal } from './model-form-modal.tsx';
+import { modelsKey, useActiveProviders, useProviderKeys } from './model-queries.ts';
+
+export function ModelDetailPage() {
+  const orgId = useOrgId();
+  const { modelId = '' } = useParams();
+  const query = useQuery({ queryKey: [...modelsKey(orgId), modelId], queryFn: () => api.getModel(orgId, modelId) });
+  return <QueryState query={query} what="model">{(m) => <ModelDetail model={m} />}</QueryState>;
+}
+
+function ModelDetail({ model }: { model: Model }) {
+  const orgId = useOrgId();
+  const canMutate = useCanMutate();
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const { byId } = useActiveProviders(orgId);
+  const provider = byId.get(model.providerId);
+  const keys = useProviderKeys(orgId, model.providerId);
+  const providerKey = keys.data?.items.find((k) => k.id === model.providerApiKeyId);
+  const [dialog, setDialog] = useState<'edit' | 'variant' | 'delete' | null>(null);
+
+  return (
+    <>
+      <PageHeader
+        crumbs={[{ label: 'Models', to: `/orgs/${orgId}/models` }]}
+        title={model.name}
+        badges={<Badge variant="light" color="gray" radius="sm">{model.type}</Badge>}
+        description={<>Requests for <b>{model.name}</b> go to {provider ? (provider.name || PROVIDER_LABEL[provider.type]) : 'its provider'} as <code>{model.slug}</code>.</>}
+        actions={canMutate && (
+          <>
+            <Button variant="default" leftSection={<IconPencil size={16} />} onClick={() => setDialog('edit')}>Edit</Button>
+            <Menu position="bottom-end">
+              <Menu.Target><Button variant="default" px="xs" aria-label="More actions"><IconDots size={18} /></Button></Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Item leftSection={<IconCopyPlus size={16} />} onClick={() => setDialog('variant')}>Add variant</Menu.Item>
+                <Menu.Item leftSection={<IconTrash size={16} />} color="red" onClick={() => setDialog('delete')}>Delete model</Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </>
+        )}
+      />
+      <ReadOnlyNotice />
+      <Grid gap="lg">
+        <Grid.Col span={{ base: 12, lg: 5 }}>
+          <Stack gap="lg">
+            <Card withBorder radius="md" padding="lg">
+              <Title order={4} mb="sm">Details</Title>
+              <DetailList
+                items={[
+                  ['Provider', provider ? <Link to={`/orgs/${orgId}/providers/${provider.id}`}>{provider.name || PROVIDER_LABEL[provider.type]}</Link> : '—'],
+                  ['Provider key', model.providerApiKeyId ? (providerKey ? `${providerKey.name} (…${providerKey.keyPreview})${providerKey.revoked ? ' · revoked' : ''}` : '…') : <Text size="sm" c="orange.7">None: requests fail until one is set</Text>],
+                  ['Upstream slug', <Mono>{model.slug}</Mono>],
+                  ['Capabilities', model.capabilities.length ? <Group gap={4}>{model.capabilities.map((c) => <Badge key={c} size="sm" variant="outline" color="gray">{c}</Badge>)}</Group> : '—'],
+                  ['Input / 1M tokens', formatPrice(model.pricing?.inputPerMTok)],
+                  ['Output / 1M tokens', formatPrice(model.pricing?.outputPerMTok)],
+                  ['Cached input / 1M', formatPrice(model.pricing?.cachedInputPerMTok)],
+                  ['Created', formatDateTime(model.createdAt)],
+                  ['ID', <Mono>{model.id}</Mono>],
+                ]}
+              />
+            </Card>
+            <PoliciesCard
+              scope="model"
+              policies={model.policies}
+              canEdit={canMutate}
+              onSave={async (policies) => qc.setQueryData([...modelsKey(orgId), model.id], await api.updateModel(orgId, model.id, { policies }))}
+            />
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 7 }}>
+          <ModelKeysCard model={model} />
+        </Grid.Col>
+      </Grid>
+      <ModelFormModal opened={dialog === 'edit'} onClose={() => setDialog(null)} mode={{ kind: 'edit', model }} />
+      <ModelFormModal opened={dialog === 'variant'} onClose={() => setDialog(null)} mode={{ kind: 'variant', of: model }} />
+      <ConfirmDialog
+        opened={dialog === 'delete'}
+        onClose={() => setDialog(null)}
+        title={`Delete model ${model.name}?`}
+        message="Clients requesting this name get model_not_found, and every API key grant for it is removed."
+        confirmLabel="Delete model"
+        onConfirm={async () => {
+          await api.deleteModel(orgId, model.id);
+          await qc.invalidateQueries({ queryKey: modelsKey(orgId) });
+          notifications.show({ color: 'teal', message: `Model ${model.name} deleted` });
+          navigate(`/orgs/${orgId}/models`);
+        }}
+      />
+    </>
+  );
+}
+
+function ModelKeysCard({ model }: { model: Model }) {
+  const orgId = useOrgId();
+  const canMutate = useCanMutate();
+  const qc = useQueryClient();
+  const key = [...modelsKey(orgId), model.id, 'api-keys'];
+  const paged = usePagedQuery(key, (q) => api.listModelApiKeys(orgId, model.id, q));
+  const all = useQuery({ queryKey: [...key, 'ids'], queryFn: () => fetchAll((q) => api.listModelApiKeys(orgId, model.id, q)) });
+  const [adding, setAdding] = useState(false);
+  const [removing, setRemoving] = useState<ApiKey | null>(null);
+  const refresh = () => qc.invalidateQueries({ queryKey: key });
+
+  return (
+    <Card withBorder radius="md" padding={0}>
+      <Group justify="space-between" p="lg" pb="sm">
+        <div>
+          <Title order={4}>API keys with access</Title>
+          <Text size="sm" c="dimmed">Only these keys may call {model.name}.</Text>
+        </div>
+        {canMutate && <Button leftSection={<IconPlus size={16} />} onClick={() => setAdding(true)}>Batch Add</Button>}
+      </Group>
+      <DataTable
+        label="API keys with access"
+        withBorder={false}
+        rows={paged.items}
+        rowKey={(k) => k.id}
+        loading={paged.isLoading}
+        error={paged.error}
+        onRetry={paged.refetch}
+        paging={paged}
+        minWidth={520}
+        empty={{ icon: <IconKey size={22} />, title: 'No key can call this model yet', description: 'Grant access to keys with Batch Add, or from a key\'s Model Access tab.' }}
+        columns={[
+          { key: 'name', header: 'Name', render: (k) => <Text component={Link} to={`/orgs/${orgId}/api-keys/${k.id}`} size="sm" fw={600} c="indigo.7">{k.name ?? 'Unnamed key'}</Text> },
+          { key: 'type', header: 'Type', render: (k) => <KeyTypeBadge type={k.type} /> },
+          { key: 'key', header: 'Key', render: (k) => <Mono>{k.maskedKey}</Mono> },
+          { key: 'status', header: 'Status', render: (k) => <KeyStatusBadge apiKey={k} /> },
+          { key: 'x', header: '', align: 'right', render: (k) => canMutate && <Button size="xs" variant="subtle" color="red" onClick={() => setRemoving(k)}>Remove</Button> },
+        ]}
+      />
+      <ApiKeyPickerModal
+        opened={adding}
+        onClose={() => setAdding(false)}
+        title={`Grant ${model.name} to API keys`}
+        confirmLabel="Grant Model Access"
+        excludeIds={new Set((all.data?.items ?? []).map((k) => k.id))}
+        onConfirm={async (ids) => {
+          await api.grantModelApiKeys(orgId, model.id, ids);
+          await refresh();
+          notifications.show({ color: 'teal', message: `${ids.length} key${ids.length === 1 ? '' : 's'} can now call ${model.name}` });
+        }}
+      />
+      <ConfirmDialog
+        opened={removing !== null}
+        onClose={() => setRemoving(null)}
+        title="Remove access?"
+        message={<>Key <b>{removing?.name ?? removing?.maskedKey}</b> will be refused (model_not_allowed) when it calls {model.name}.</>}
+        confirmLabel="Remove access"
+        onConfirm={async () => {
+          await api.removeModelApiKey(orgId, model.id, removing!.id);
+          await refresh();
+        }}
+      />
+    </Card>
+  );
+}
+

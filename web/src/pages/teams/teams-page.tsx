@@ -1,0 +1,84 @@
+import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconPlus, IconUsersGroup } from '@tabler/icons-react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import { api } from '../../api/endpoints.ts';
+import { DataTable } from '../../components/data-table.tsx';
+import { PageHeader } from '../../components/page-header.tsx';
+import { ReadOnlyNotice } from '../../components/read-only-notice.tsx';
+import { useFormState } from '../../hooks/use-form-state.ts';
+import { usePagedQuery } from '../../hooks/use-paged-query.ts';
+import { useIsAdmin, useOrgId } from '../../hooks/use-session.ts';
+import { formatDateTime } from '../../lib/format.ts';
+
+export const teamsKey = (orgId: string) => ['org', orgId, 'teams'] as const;
+
+export function TeamsPage() {
+  const orgId = useOrgId();
+  const isAdmin = useIsAdmin();
+  const navigate = useNavigate();
+  const paged = usePagedQuery(teamsKey(orgId), (q) => api.listTeams(orgId, q));
+  const [creating, setCreating] = useState(false);
+  return (
+    <>
+      <PageHeader
+        title="Teams"
+        description="Group users, own TEAM keys and attribute usage to product teams or environments. Team policies apply to every key the team owns."
+        actions={<Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)} disabled={!isAdmin}>Create Team</Button>}
+      />
+      <ReadOnlyNotice need="admin" />
+      <DataTable
+        label="Teams"
+        rows={paged.items}
+        rowKey={(t) => t.id}
+        loading={paged.isLoading}
+        error={paged.error}
+        onRetry={paged.refetch}
+        paging={paged}
+        onRowClick={(t) => navigate(`/orgs/${orgId}/teams/${t.id}`)}
+        minWidth={480}
+        empty={{
+          icon: <IconUsersGroup size={22} />, title: 'No teams yet', description: 'Teams own TEAM keys and share policies.',
+          action: isAdmin && <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>Create Team</Button>,
+        }}
+        columns={[
+          { key: 'name', header: 'Name', render: (t) => <Text component={Link} to={`/orgs/${orgId}/teams/${t.id}`} size="sm" fw={600} c="indigo.7" onClick={(e) => e.stopPropagation()}>{t.name}</Text> },
+          { key: 'policies', header: 'Policies', render: (t) => <Text size="sm" c={t.policies && Object.keys(t.policies).length ? undefined : 'dimmed'}>{t.policies && Object.keys(t.policies).length ? Object.keys(t.policies).join(', ') : 'None'}</Text> },
+          { key: 'created', header: 'Created', render: (t) => <Text size="sm" c="dimmed">{formatDateTime(t.createdAt)}</Text> },
+        ]}
+      />
+      <CreateTeamModal opened={creating} onClose={() => setCreating(false)} />
+    </>
+  );
+}
+
+function CreateTeamModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const orgId = useOrgId();
+  const qc = useQueryClient();
+  const form = useFormState({ name: '' });
+  const close = () => { form.setValues({ name: '' }); form.clearErrors(); onClose(); };
+  const create = useMutation({
+    mutationFn: () => api.createTeam(orgId, form.values.name.trim()),
+    onSuccess: async (t) => {
+      await qc.invalidateQueries({ queryKey: teamsKey(orgId) });
+      notifications.show({ color: 'teal', message: `Team ${t.name} created` });
+      close();
+    },
+    onError: (err) => form.showApiError(err),
+  });
+  return (
+    <Modal opened={opened} onClose={close} title={<Text fw={600}>Create Team</Text>}>
+      <form onSubmit={(e) => { e.preventDefault(); create.mutate(); }} noValidate>
+        <Stack>
+          <TextInput label="Name" required data-autofocus placeholder="e.g. Payments" value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name ?? form.errors._form} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close}>Cancel</Button>
+            <Button type="submit" loading={create.isPending}>Create team</Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,133 @@
+// Users: organisation members and their roles. A console password lets the user log in as an
+// operator with that role (member = read-only).
+import { Button, Group, Menu, Modal, PasswordInput, Select, Stack, Text, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconDots, IconPencil, IconTrash, IconUserPlus, IconUsers } from '@tabler/icons-react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { api } from '../../api/endpoints.ts';
+import type { Role, User } from '../../api/types.ts';
+import { RoleBadge } from '../../components/badges.tsx';
+import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
+import { DataTable } from '../../components/data-table.tsx';
+import { PageHeader } from '../../components/page-header.tsx';
+import { ReadOnlyNotice } from '../../components/read-only-notice.tsx';
+import { useFormState } from '../../hooks/use-form-state.ts';
+import { usePagedQuery } from '../../hooks/use-paged-query.ts';
+import { meQueryKey, useIsAdmin, useMe, useOrgId } from '../../hooks/use-session.ts';
+import { formatDateTime } from '../../lib/format.ts';
+
+const usersKey = (orgId: string) => ['org', orgId, 'users'] as const;
+const ROLE_OPTIONS = [
+  { value: 'admin', label: 'Admin: everything, including users and teams' },
+  { value: 'manager', label: 'Manager: providers, models, keys, MCP servers' },
+  { value: 'member', label: 'Member: read-only' },
+];
+
+export function UsersPage() {
+  const orgId = useOrgId();
+  const isAdmin = useIsAdmin();
+  const me = useMe().data;
+  const qc = useQueryClient();
+  const paged = usePagedQuery(usersKey(orgId), (q) => api.listUsers(orgId, q));
+  const [editing, setEditing] = useState<User | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<User | null>(null);
+
+  return (
+    <>
+      <PageHeader
+        title="Users"
+        description="People in this organisation. Their role decides what they can change in the console; USER keys are owned by one of them."
+        actions={<Button leftSection={<IconUserPlus size={16} />} onClick={() => setEditing('new')} disabled={!isAdmin}>Add User</Button>}
+      />
+      <ReadOnlyNotice need="admin" />
+      <DataTable
+        label="Users"
+        rows={paged.items}
+        rowKey={(u) => u.id}
+        loading={paged.isLoading}
+        error={paged.error}
+        onRetry={paged.refetch}
+        paging={paged}
+        minWidth={600}
+        empty={{ icon: <IconUsers size={22} />, title: 'No users yet', action: isAdmin && <Button onClick={() => setEditing('new')}>Add User</Button> }}
+        columns={[
+          { key: 'name', header: 'Name', render: (u) => <div><Text size="sm" fw={500}>{u.name}{u.email === me?.operator.email ? ' (you)' : ''}</Text><Text size="xs" c="dimmed">{u.email}</Text></div> },
+          { key: 'role', header: 'Role', render: (u) => <RoleBadge role={u.role} /> },
+          { key: 'created', header: 'Added', render: (u) => <Text size="sm" c="dimmed">{formatDateTime(u.createdAt)}</Text> },
+          {
+            key: 'x', header: '', align: 'right',
+            render: (u) => isAdmin && (
+              <Menu position="bottom-end">
+                <Menu.Target><Button size="xs" variant="subtle" color="gray" aria-label={`Actions for ${u.name}`}><IconDots size={16} /></Button></Menu.Target>
+                <Menu.Dropdown>
+                  <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => setEditing(u)}>Edit</Menu.Item>
+                  <Menu.Item leftSection={<IconTrash size={14} />} color="red" onClick={() => setDeleting(u)}>Remove from organisation</Menu.Item>
+                </Menu.Dropdown>
+              </Menu>
+            ),
+          },
+        ]}
+      />
+      <UserModal user={editing === 'new' ? null : editing} opened={editing !== null} onClose={() => setEditing(null)} />
+      <ConfirmDialog
+        opened={deleting !== null}
+        onClose={() => setDeleting(null)}
+        title={`Remove ${deleting?.name ?? ''}?`}
+        message="They lose access to this organisation, and USER keys they own are deleted."
+        confirmLabel="Remove user"
+        onConfirm={async () => {
+          await api.deleteUser(orgId, deleting!.id);
+          await qc.invalidateQueries({ queryKey: usersKey(orgId) });
+          notifications.show({ color: 'teal', message: `${deleting!.name} removed` });
+        }}
+      />
+    </>
+  );
+}
+
+function UserModal({ user, opened, onClose }: { user: User | null; opened: boolean; onClose: () => void }) {
+  const orgId = useOrgId();
+  const qc = useQueryClient();
+  const initial = () => ({ email: user?.email ?? '', name: user?.name ?? '', role: (user?.role ?? 'member') as Role, password: '' });
+  const form = useFormState(initial());
+  useEffect(() => { if (opened) { form.setValues(initial()); form.clearErrors(); } }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
+  const v = form.values;
+  const save = useMutation({
+    mutationFn: () => user
+      ? api.updateUser(orgId, user.id, { name: v.name.trim(), role: v.role, ...(v.password ? { password: v.password } : {}) })
+      : api.createUser(orgId, { email: v.email.trim(), name: v.name.trim(), role: v.role, ...(v.password ? { password: v.password } : {}) }),
+    onSuccess: async (u) => {
+      await qc.invalidateQueries({ queryKey: usersKey(orgId) });
+      await qc.invalidateQueries({ queryKey: ['org', orgId, 'users', 'all'] });
+      await qc.invalidateQueries({ queryKey: meQueryKey });
+      notifications.show({ color: 'teal', message: user ? `${u.name} saved` : `${u.name} added` });
+      onClose();
+    },
+    onError: (err) => form.showApiError(err),
+  });
+  return (
+    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>{user ? `Edit ${user.name}` : 'Add User'}</Text>}>
+      <form onSubmit={(e) => { e.preventDefault(); save.mutate(); }} noValidate>
+        <Stack>
+          <TextInput label="Email" type="email" required disabled={!!user} value={v.email} onChange={(e) => form.set('email', e.currentTarget.value)} error={form.errors.email} data-autofocus />
+          <TextInput label="Name" required value={v.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} />
+          <Select label="Role" data={ROLE_OPTIONS} value={v.role} onChange={(r) => form.set('role', (r ?? 'member') as Role)} allowDeselect={false} error={form.errors.role} />
+          <PasswordInput
+            label="Console password"
+            description={user ? 'Optional. Sets a new password for their console login.' : 'Optional. With a password the user can log in to this console with their role.'}
+            autoComplete="new-password"
+            value={v.password}
+            onChange={(e) => form.set('password', e.currentTarget.value)}
+            error={form.errors.password}
+          />
+          {form.errors._form && <Text c="red" size="sm">{form.errors._form}</Text>}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>Cancel</Button>
+            <Button type="submit" loading={save.isPending}>{user ? 'Save changes' : 'Add user'}</Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,14 @@
+import { createTheme } from '@mantine/core';
+
+export const theme = createTheme({
+  primaryColor: 'indigo',
+  defaultRadius: 'md',
+  fontFamily: 'Inter, ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
+  fontFamilyMonospace: 'ui-monospace, SFMono-Regular, "JetBrains Mono", Menlo, Consolas, monospace',
+  headings: { fontWeight: '650' },
+  components: {
+    Card: { defaultProps: { shadow: 'xs' } },
+    Modal: { defaultProps: { overlayProps: { backgroundOpacity: 0.4, blur: 2 } } },
+    Tooltip: { defaultProps: { withArrow: true } },
+  },
+});
