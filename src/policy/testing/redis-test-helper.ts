@@ -29,11 +29,11 @@ export function waitReady(r: Redis, ms = 2000): Promise<boolean> {
  * The shared Redis at 127.0.0.1:6379, or a skip reason. Under CI an unreachable Redis fails
  * the test run loudly instead of skipping (helpers-common.md).
  */
-export async function sharedRedisOrSkip(): Promise<{ redis?: Redis; skip?: string }> {
-  const redis = connectRedis();
+export async function sharedRedisOrSkip(url = TEST_REDIS_URL): Promise<{ redis?: Redis; skip?: string }> {
+  const redis = connectRedis(url);
   if (await waitReady(redis)) return { redis };
   redis.disconnect();
-  const msg = `Redis not reachable at ${TEST_REDIS_URL}`;
+  const msg = `Redis not reachable at ${url}`;
   if (process.env.CI) throw new Error(`${msg} (CI is set: Redis tests must run)`);
   console.log(`# skipping Redis tests: ${msg}`);
   return { skip: msg };
