@@ -42,9 +42,13 @@ export function parseExpiry(input: string, timezone: string, field = 'expiry'): 
   if (check.getUTCFullYear() !== +y || check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d || +h > 23 || +mi > 59 || +s > 59) {
     throw new GatewayError('invalid_request', `${field} is not a valid calendar date-time`, { field });
   }
-  // Two passes settle the offset across DST transitions.
-  let t = wall - offsetAt(wall, timezone);
-  t = wall - offsetAt(t, timezone);
+  // Near a DST transition the wall time may exist twice (fall back) or not at all (spring
+  // forward). As RFC 5545 §3.3.5 reads it, both use the offset from before the transition: the
+  // first occurrence, or a gap time pushed forward (02:30 → 03:30), whatever side of UTC.
+  const before = wall - offsetAt(wall - 86_400_000, timezone);
+  const after = wall - offsetAt(wall + 86_400_000, timezone);
+  const exists = (t: number) => t + offsetAt(t, timezone) === wall;
+  const t = exists(before) || !exists(after) ? before : after;
   return { utc: new Date(t).toISOString(), local: toLocal(t, timezone) };
 }
 
