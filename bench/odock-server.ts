@@ -7,7 +7,6 @@ import { loadConfig } from '../src/config/env.ts';
 import { createDeps } from '../src/runtime.ts';
 import { buildApp } from '../src/app.ts';
 import { bootstrap } from '../src/admin/bootstrap.ts';
-import { createPolicyGate } from '../src/surfaces/policy-gate.impl.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'odock-bench-'));
 const config = loadConfig({
@@ -16,7 +15,7 @@ const config = loadConfig({
   ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
 });
 const deps = await createDeps(config);
-const app = await buildApp(deps, { serveConsole: false, policy: await createPolicyGate(deps) });
+const app = await buildApp(deps, { serveConsole: false });
 await bootstrap(deps.store.db, { email: 'bench@example.test', password: 'bench-password' });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;

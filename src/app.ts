@@ -12,7 +12,6 @@ import { adminRoutes } from './admin/admin.plugin.ts';
 import { geminiRoutes, openaiRoutes } from './surfaces/openai/openai.plugin.ts';
 import { UpstreamClient } from './upstream/client.ts';
 import type { GatewayRuntime } from './surfaces/gateway-call.ts';
-import type { PolicyGate } from './surfaces/policy-gate.ts';
 import { opsRoutes } from './surfaces/ops.routes.ts';
 
 declare module 'fastify' {
@@ -39,7 +38,7 @@ export function surfaceOf(req: FastifyRequest): ErrorSurface {
   return 'admin';
 }
 
-export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean; policy?: PolicyGate } = {}): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     // One request line is written by our onResponse hook, with the `key` query parameter redacted.
@@ -79,7 +78,7 @@ export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean; po
   await app.register(adminRoutes, { prefix: '/api' });
   const upstream = new UpstreamClient({ allowPrivate: deps.config.ODOCK_ALLOW_PRIVATE_UPSTREAMS });
   app.addHook('onClose', () => upstream.close());
-  const rt: GatewayRuntime = { deps, upstream, policy: opts.policy };
+  const rt: GatewayRuntime = { deps, upstream };
   await app.register(openaiRoutes(rt), { prefix: '/v1' });
   await app.register(geminiRoutes(rt), { prefix: '/v1beta' });
   await app.register(opsRoutes);

@@ -8,6 +8,7 @@ import type { KeyLookup } from './auth/key-lookup.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { UsageWriter } from './usage/usage-writer.ts';
 import type { OrgRoutes } from './access/org-routes.ts';
+import type { PolicyEngine, ClientIpResolver } from './policy/index.ts';
 
 /** Everything the route groups depend on, built once in main.ts (or a test). */
 export interface AppDeps {
@@ -21,8 +22,9 @@ export interface AppDeps {
   metrics: Metrics;
   logger: Logger;
   usage: UsageWriter;
+  /** Policy checks (counters in Redis when shared, in process otherwise). */
+  policy: PolicyEngine;
+  clientIp: ClientIpResolver;
   /** Drops the affected cache entries on every instance; resolves once they are gone. */
   invalidate(e: InvalidationEvent): Promise<void>;
-  /** Extension points filled by later modules (policy engine, MCP runtime). */
-  extensions: Record<string, unknown>;
 }

@@ -4,7 +4,6 @@ import { MasterKeyError } from './crypto/master-key.ts';
 import { createDeps } from './runtime.ts';
 import { buildApp } from './app.ts';
 import { bootstrap } from './admin/bootstrap.ts';
-import { createPolicyGate } from './surfaces/policy-gate.impl.ts';
 
 const started = performance.now();
 
@@ -31,8 +30,7 @@ async function main() {
     process.exit(1);
   }
   const { logger } = deps;
-  const policy = await createPolicyGate(deps);
-  const app = await buildApp(deps, { policy });
+  const app = await buildApp(deps);
   const boot = await bootstrap(deps.store.db, { email: config.ODOCK_ADMIN_EMAIL, password: config.ODOCK_ADMIN_PASSWORD });
   await app.listen({ port: config.PORT, host: config.HOST });
   const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;

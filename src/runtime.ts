@@ -12,6 +12,7 @@ import { Metrics } from './observability/metrics.ts';
 import { createLogger } from './observability/logger.ts';
 import { UsageWriter } from './usage/usage-writer.ts';
 import type { Logger } from 'pino';
+import { createClientIpResolver, createPolicyEngine } from './policy/index.ts';
 
 /**
  * Builds every shared part from the configuration: store (migrated), vault (master key checked),
@@ -36,6 +37,17 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
     const usage = new UsageWriter(store.db, config.USAGE_FLUSH_INTERVAL_MS, logger, metrics);
     usage.start();
 
+    const policy = createPolicyEngine({
+      redis, redisKeyPrefix: config.REDIS_KEY_PREFIX, redisFailure: config.RATE_LIMIT_REDIS_FAILURE, instanceId: config.instanceId,
+      onRefusal: (code, scope) => metrics.policyRefusal(code, scope),
+      onDegradedChange: (degraded, err) => {
+        metrics.rateLimitDegraded.set(degraded ? 1 : 0);
+        if (degraded) logger.warn({ err: err?.message, mode: config.RATE_LIMIT_REDIS_FAILURE }, 'rate-limit counters unavailable in Redis');
+        else logger.info('rate-limit counters back on Redis');
+      },
+    });
+    const clientIp = createClientIpResolver(config.trustedProxyCidrs);
+
     const invalidate = async (e: InvalidationEvent) => {
       // Shared tier first, then every instance's in-process tier, then the shared tier again in
       // case a concurrent lookup re-filled it from a read that predates the change.
@@ -45,8 +57,9 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
     };
 
     return {
-      config, store, vault, bus, redis, keyLookup, orgRoutes, metrics, logger, usage, invalidate, extensions: {},
+      config, store, vault, bus, redis, keyLookup, orgRoutes, metrics, logger, usage, policy, clientIp, invalidate,
       async close() {
+        await policy.releaseAll().catch(() => {});
         await usage.close();
         await bus.close();
         redis?.disconnect();

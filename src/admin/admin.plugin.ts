@@ -8,6 +8,7 @@ import { modelRoutes } from './models.routes.ts';
 import { apiKeyRoutes } from './api-keys.routes.ts';
 import { mcpServerRoutes } from './mcp-servers.routes.ts';
 import { usageRoutes } from './usage.routes.ts';
+import { policyExplainRoutes } from './policy-explain.routes.ts';
 import { collectRoutes, openapiRoutes } from './openapi.ts';
 
 /** The admin API route group: its own auth (operator session or access token), JSON errors. */
@@ -24,5 +25,6 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   await app.register(apiKeyRoutes);
   await app.register(mcpServerRoutes);
   await app.register(usageRoutes);
+  await app.register(policyExplainRoutes);
   await app.register(openapiRoutes(routes));
 }

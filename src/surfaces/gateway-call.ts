@@ -11,7 +11,8 @@ import type { Surface, Usage } from '../providers/contract.ts';
 import { ClientAbort, mapTransportError, readBody, type UpstreamClient } from '../upstream/client.ts';
 import { costNanoUsd } from '../usage/pricing.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
-import type { PolicyGate, PolicyTicket } from './policy-gate.ts';
+import { admitRequest, toTokenUsage } from './policy-gate.ts';
+import type { PolicyHandle } from '../policy/index.ts';
 
 const MAX_UPSTREAM_BODY = 64 * 1024 * 1024;
 const MAX_ERROR_BODY = 256 * 1024;
@@ -20,7 +21,6 @@ const ZERO: Usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, reasonin
 export interface GatewayRuntime {
   deps: AppDeps;
   upstream: UpstreamClient;
-  policy?: PolicyGate;
 }
 
 export interface CallSpec {
@@ -42,7 +42,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
   const t0 = performance.now();
   let auth: ResolvedAuth | undefined;
   let route: ModelRoute | undefined;
-  let ticket: PolicyTicket | undefined;
+  let ticket: PolicyHandle | undefined;
   let usage: Usage = ZERO;
   let status = 200;
   let errorCode: string | null = null;
@@ -56,7 +56,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
   try {
     auth = await deps.keyLookup.authenticate(extractCredential(req.headers, req.query, spec.gemini ?? false));
     route = await resolveModel(deps.orgRoutes, deps.store.db, auth, spec.model);
-    if (rt.policy) ticket = await rt.policy.admit(req, auth, route, spec.body);
+    ticket = await admitRequest(deps.policy, deps.clientIp, req, auth, route, spec.body);
     const call = providers.buildUpstreamCall(spec.surface, spec.body, {
       providerType: route.provider.type, baseUrl: route.provider.baseUrl, apiKey: route.secret(), slug: route.slug, config: route.provider.config,
     }, { stream: spec.stream, requestedModel: route.name });
@@ -126,7 +126,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
   } finally {
     reply.raw.off('close', onClose);
     const elapsed = performance.now() - t0;
-    if (ticket) ticket.release(usage);
+    if (ticket) void (errorCode === null ? ticket.complete(toTokenUsage(usage)) : ticket.abort(toTokenUsage(usage)));
     if (status === 200 && reply.statusCode >= 400) status = reply.statusCode;
     deps.metrics.request(spec.surface, route?.provider.type ?? 'none', status, errorCode ?? 'ok', elapsed / 1000);
     if (auth) {

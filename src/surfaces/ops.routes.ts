@@ -14,12 +14,14 @@ export async function opsRoutes(app: FastifyInstance): Promise<void> {
     deps.metrics.storeUp.set(store ? 1 : 0);
     deps.metrics.redisUp.set(redis === false ? 0 : 1);
     // Redis down degrades (auth falls back to the store) but does not make the instance unready.
-    const status = !store ? 'unavailable' : redis === false || !bus ? 'degraded' : 'ok';
+    const limits = deps.policy.degraded;
+    const status = !store ? 'unavailable' : redis === false || !bus || limits ? 'degraded' : 'ok';
     reply.status(store ? 200 : 503);
     return {
       status,
       store: { dialect: deps.store.dialect, ok: store },
       cache: deps.redis ? { backend: 'redis', ok: redis, invalidationBus: bus } : { backend: 'memory', ok: true, invalidationBus: true },
+      rateLimits: { backend: deps.redis ? 'redis' : 'memory', degraded: limits, onFailure: deps.config.RATE_LIMIT_REDIS_FAILURE },
       usage: { pending: deps.usage.pendingCount },
     };
   });

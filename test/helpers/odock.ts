@@ -7,7 +7,6 @@ import { loadConfig, type Config } from '../../src/config/env.ts';
 import { createDeps } from '../../src/runtime.ts';
 import { buildApp } from '../../src/app.ts';
 import { bootstrap } from '../../src/admin/bootstrap.ts';
-import { createPolicyGate } from '../../src/surfaces/policy-gate.impl.ts';
 import type { AppDeps } from '../../src/context.ts';
 import { PG_URL, REDIS_URL, dropSchema, uniquePrefix, uniqueSchema, type DialectName } from './services.ts';
 
@@ -54,7 +53,7 @@ export async function startOdock(opts: OdockOptions = {}): Promise<TestOdock> {
   };
   const config = loadConfig(env);
   const deps = await createDeps(config);
-  const app = await buildApp(deps, { serveConsole: opts.serveConsole ?? false, policy: await createPolicyGate(deps) });
+  const app = await buildApp(deps, { serveConsole: opts.serveConsole ?? false });
   await bootstrap(deps.store.db, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
