@@ -166,7 +166,9 @@ export async function apiKeyRoutes(app: FastifyInstance): Promise<void> {
       requireFuture(expiry.utc);
     } else if (body.expiry === null) expiry = null;
     // Not given: keep the current expiry while it lies ahead; an expired key gets none.
-    else expiry = k.expiry && Date.parse(k.expiry) > Date.now() ? { utc: k.expiry, local: k.expiry_local ?? k.expiry } : null;
+    // Parsing it again validates a newly given timezone and shows the instant in it.
+    else expiry = k.expiry && Date.parse(k.expiry) > Date.now() ? parseExpiry(k.expiry, tz) : null;
+    if (!expiry) parseExpiry('2000-01-01T00:00', tz); // validates the timezone alone
     const secret = generateVirtualKey();
     const now = nowIso();
     await db.transaction().execute(async (tx) => {
