@@ -17,6 +17,8 @@ export function toGatewayError(err: unknown): GatewayError {
       return new GatewayError('invalid_request_body', 'Unsupported Content-Type; send application/json');
   }
   if (e instanceof SyntaxError || e?.statusCode === 400) return new GatewayError('invalid_request_body', 'Request body is not valid JSON');
+  // PostgreSQL refuses NUL in text ("invalid byte sequence", 22021; 22P05): the input's fault, not ours.
+  if (e?.code === '22021' || e?.code === '22P05') return new GatewayError('invalid_request', 'Text contains a character that cannot be stored (NUL)');
   if (isStoreUnavailable(err)) return new GatewayError('store_unavailable', 'The database is unavailable; try again shortly');
   return new GatewayError('internal_error', 'Internal error');
 }
