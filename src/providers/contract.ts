@@ -28,6 +28,11 @@ export interface UpstreamCall {
   stream: boolean;
 }
 
+/**
+ * Token counts in OpenAI's convention, whatever the provider: inputTokens is the whole prompt
+ * (cached tokens included), outputTokens the whole completion (reasoning included);
+ * cachedTokens ⊂ inputTokens and reasoningTokens ⊂ outputTokens.
+ */
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
@@ -42,12 +47,16 @@ export interface TranslatedResponse {
 }
 
 export interface StreamTranslator {
-  /** Feed raw upstream bytes (any split); returns bytes to write to the client now ('' if none). */
+  /** Feed raw upstream bytes (any split); returns bytes to write to the client now ('' if none).
+   *  After the upstream stream carried an error event, the next push() throws that error (mapped). */
   push(chunk: Buffer): string;
   /** Upstream body ended. Returns the closing bytes (e.g. `data: [DONE]`) when the upstream finished
-   *  properly; throws GatewayError('upstream_error') if it ended without its terminal event. */
+   *  properly; throws GatewayError('upstream_error') if it ended without its terminal event, or the
+   *  mapped error when the upstream stream reported one. */
   end(): string;
-  /** Bytes of an error event in the surface's stream format (no [DONE] follows). */
+  /** Bytes of an error event in the surface's stream format (no [DONE] follows). Returns only the
+   *  closing bytes ('' or a JSON array's `]`) when the client already received the upstream's own
+   *  error event (same-family pass-through), so it never gets two. */
   fail(code: string, message: string): string;
   /** Usage seen so far (complete after end()). */
   usage(): Usage;
@@ -55,11 +64,38 @@ export interface StreamTranslator {
   readonly started: boolean;
 }
 
+export interface BuildCallOptions {
+  stream: boolean;
+  requestedModel: string;
+  /** The client's request headers; only `anthropic-beta` is read (forwarded on the Anthropic→Anthropic path). */
+  clientHeaders?: Record<string, string | string[] | undefined>;
+}
+
+export interface TranslateOptions {
+  requestedModel: string;
+  /** openai-embeddings only: the client's `encoding_format` (float unless 'base64'), needed when
+   *  a non-OpenAI provider answered. Pass the request body's value. */
+  encodingFormat?: unknown;
+}
+
+export interface StreamOptions {
+  requestedModel: string;
+  /** openai-chat only: whether the client asked for `stream_options.include_usage`. The gateway
+   *  always asks the upstream for usage; when this is false the usage-only chunk is withheld.
+   *  Default true (forward it). Pass `body.stream_options?.include_usage === true`. */
+  includeUsage?: boolean;
+  /** gemini-generate only: the client called :streamGenerateContent without `alt=sse` and wants
+   *  Gemini's JSON-array stream. Default false (SSE). */
+  jsonArray?: boolean;
+}
+
 export interface ProviderAdapterApi {
   /** Throws GatewayError('invalid_request', '… names the feature …') for what the target cannot express. */
-  buildUpstreamCall(surface: Surface, body: Record<string, unknown>, target: UpstreamTarget, opts: { stream: boolean; requestedModel: string }): UpstreamCall;
-  translateResponse(surface: Surface, providerType: ProviderType, upstreamJson: unknown, opts: { requestedModel: string }): TranslatedResponse;
-  createStreamTranslator(surface: Surface, providerType: ProviderType, opts: { requestedModel: string }): StreamTranslator;
-  /** Map an upstream non-2xx answer to a catalogued GatewayError (429 keeps Retry-After). Never echoes URLs or keys. */
-  mapUpstreamError(providerType: ProviderType, status: number, headers: Record<string, string | string[] | undefined>, bodyText: string): Error;
+  buildUpstreamCall(surface: Surface, body: Record<string, unknown>, target: UpstreamTarget, opts: BuildCallOptions): UpstreamCall;
+  /** Same-family answers come back as the very object given (routes may then send the upstream bytes as they are). */
+  translateResponse(surface: Surface, providerType: ProviderType, upstreamJson: unknown, opts: TranslateOptions): TranslatedResponse;
+  createStreamTranslator(surface: Surface, providerType: ProviderType, opts: StreamOptions): StreamTranslator;
+  /** Map an upstream non-2xx answer to a catalogued GatewayError (429 keeps Retry-After). Never echoes URLs or keys;
+   *  pass the provider key as `apiKey` so it is scrubbed even if the upstream quotes it. */
+  mapUpstreamError(providerType: ProviderType, status: number, headers: Record<string, string | string[] | undefined>, bodyText: string, apiKey?: string): Error;
 }
