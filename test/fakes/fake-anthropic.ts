@@ -3,7 +3,7 @@ import { argumentPieces, header, startFake, type FakeUpstream, type ReplyPlan, t
 /**
  * A fake Anthropic upstream: POST /v1/messages, JSON and the full SSE sequence (message_start,
  * content_block_start, ping, content_block_delta…, content_block_stop, message_delta with usage,
- * message_stop). Like the real API it wants `x-api-key`, an `anthropic-version` header and
+ * message_stop). Like the real API it wants the key (`x-api-key` or Bearer), an `anthropic-version` header and
  * `max_tokens`. Configure `url` (the origin) as the provider baseUrl.
  * Default usage: 8 fresh input tokens + 3 read from cache, 6 output tokens.
  */
@@ -59,7 +59,8 @@ export async function startFakeAnthropic(opts: { apiKey: string }): Promise<Fake
     modelOf: (r) => (typeof r.body?.model === 'string' ? r.body.model : 'unknown'),
     errorBody: anthropicError,
     checkAuth(r) {
-      if (header(r, 'x-api-key') !== opts.apiKey) return { status: 401, body: { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' }, request_id: 'req_fake' } };
+      // The API takes the key as x-api-key; newer SDKs send Authorization: Bearer instead.
+      if (header(r, 'x-api-key') !== opts.apiKey && header(r, 'authorization') !== `Bearer ${opts.apiKey}`) return { status: 401, body: { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' }, request_id: 'req_fake' } };
       return null;
     },
     handle(r, p) {
