@@ -75,7 +75,12 @@ export function openStore(opts: StoreOptions): Store {
     },
     async migrate() {
       await prepare();
-      const migrator = new Migrator({ db, provider: migrationProvider });
+      // Kysely looks for its migration tables in every schema unless told which one: another
+      // schema's kysely_migration (another app, a parallel test) would make it skip creating ours.
+      const migrationTableSchema = dialect === 'postgres'
+        ? opts.schema ?? (await sql<{ s: string | null }>`select current_schema() as s`.execute(db)).rows[0]?.s ?? undefined
+        : undefined;
+      const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema });
       const { error, results } = await migrator.migrateToLatest();
       if (error) throw error;
       return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
