@@ -15,6 +15,8 @@ const EnvSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).default('odock:'),
   ODOCK_MASTER_KEY: z.string().optional(),
+  /** Read only by `npm run rewrap-secrets`: the master key to re-wrap every stored secret under. */
+  ODOCK_NEW_MASTER_KEY: z.string().optional(),
   AUTH_CACHE_TTL: seconds.default(300),
   AUTH_NEGATIVE_CACHE_TTL: seconds.default(30),
   CACHE_INVALIDATION_CHANNEL: z.string().min(1).default('odock:cache-invalidation'),
