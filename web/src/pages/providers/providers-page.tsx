@@ -84,7 +84,9 @@ function ProviderCard({ slot }: { slot: ProviderSlot }) {
               <Text size="xs" c="dimmed" ff="monospace">{slot.type}</Text>
             </div>
           </Group>
-          {slot.active ? <Badge color="teal" variant="light">Active</Badge> : <Badge color="gray" variant="light">Not active</Badge>}
+          {slot.active
+            ? <Badge color="teal" variant="light" style={{ flexShrink: 0 }}>Active</Badge>
+            : <Badge color="gray" variant="light" style={{ flexShrink: 0 }}>Inactive</Badge>}
         </Group>
         <Text size="sm" c="dimmed" style={{ flex: 1 }}>{BLURB[slot.type] ?? ''}</Text>
         {p && (
@@ -113,6 +115,7 @@ function ProviderCard({ slot }: { slot: ProviderSlot }) {
             </Button>
           ) : (
             <Button
+              variant="light"
               leftSection={<IconBolt size={16} />}
               onClick={() => activate.mutate(undefined, { onSuccess: (prov) => { if (!prov.baseUrl) navigate(`/orgs/${orgId}/providers/${prov.id}`); } })}
               loading={activate.isPending}

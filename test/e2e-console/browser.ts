@@ -1,0 +1,102 @@
+// Debian's Chromium driven by playwright-core (never a downloaded browser), the built console,
+// and small page helpers shared by the console tests.
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import type { TestContext } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ROOT = resolve(import.meta.dirname, '../..');
+export const SHOTS_DIR = join(ROOT, 'test-results', 'console');
+
+/** Skips (outside CI) or fails loudly (in CI) when Chromium is not installed. */
+export function needChromium(t: TestContext): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  const msg = `Chromium not found at ${CHROMIUM}: install it with apt-get install -y chromium`;
+  if (process.env.CI) throw new Error(msg);
+  t.skip(msg);
+  return false;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    newest = Math.max(newest, st.isDirectory() ? newestMtime(p) : st.mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds web/dist when it is missing or older than the console's sources, so the tests never drive a stale build. */
+export function ensureConsoleBuilt(): void {
+  const index = join(ROOT, 'web/dist/index.html');
+  const sources = Math.max(newestMtime(join(ROOT, 'web/src')), statSync(join(ROOT, 'web/index.html')).mtimeMs, statSync(join(ROOT, 'web/vite.config.ts')).mtimeMs);
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('vite build of the console failed');
+}
+
+export async function newContext(browser: Browser, baseURL: string, viewport = { width: 1366, height: 900 }): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ baseURL, viewport });
+  await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
+  ctx.setDefaultTimeout(15_000);
+  return ctx;
+}
+
+/** Collects uncaught page errors so a test can assert the console never crashed. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}
+
+/** Saves a full-page screenshot under test-results/console/ (git-ignored) once the page has settled. */
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  await page.waitForLoadState('networkidle').catch(() => {});
+  // Skeletons mark loading tables and cards; wait for them to go.
+  await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
+  await page.screenshot({ path: join(SHOTS_DIR, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
+
+/** A form field by its visible label; Mantine appends " *" to required labels. */
+export function field(scope: Page | Locator, label: string): Locator {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return scope.getByLabel(new RegExp(`^${escaped}( \\*)?$`));
+}
+
+/** Picks an option of a Mantine Select (a combobox with a listbox of options). */
+export async function choose(page: Page, scope: Page | Locator, label: string, option: string | RegExp): Promise<void> {
+  const input = field(scope, label);
+  await input.click();
+  // Searchable selects (timezones) only list the first matches: type to narrow them down.
+  if (typeof option === 'string' && (await input.getAttribute('readonly')) === null) await input.fill(option);
+  await page.getByRole('option', { name: option, exact: typeof option === 'string' }).click();
+}
+
+export async function login(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await field(page, 'Email').fill(email);
+  await field(page, 'Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(/\/orgs\/[^/]+\/providers/);
+}
+
+export function dialog(page: Page, title: string | RegExp): Locator {
+  return page.getByRole('dialog', { name: title });
+}
+
+/** Follows a section link of the navigation, as an operator would. */
+export async function goTo(page: Page, section: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: section, exact: true }).click();
+  await page.getByRole('heading', { level: 2, name: section, exact: true }).waitFor();
+}
