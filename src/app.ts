@@ -13,6 +13,7 @@ import { geminiRoutes, openaiRoutes } from './surfaces/openai/openai.plugin.ts';
 import { UpstreamClient } from './upstream/client.ts';
 import type { GatewayRuntime } from './surfaces/gateway-call.ts';
 import { opsRoutes } from './surfaces/ops.routes.ts';
+import { mcpRoutes } from './surfaces/mcp/mcp.plugin.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -81,6 +82,7 @@ export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean } =
   const rt: GatewayRuntime = { deps, upstream };
   await app.register(openaiRoutes(rt), { prefix: '/v1' });
   await app.register(geminiRoutes(rt), { prefix: '/v1beta' });
+  await app.register(mcpRoutes(rt), { prefix: '/v1/mcp' });
   await app.register(opsRoutes);
 
   const webRoot = resolve(process.cwd(), 'web/dist');

@@ -15,7 +15,8 @@ export interface CallEntry {
   endedAt?: number;
 }
 
-const cut = (s: string | null, n: number) => (s && s.length > n ? s.slice(0, n) : s);
+// Client-chosen strings: bounded, and without NUL, which PostgreSQL text cannot hold.
+const cut = (s: string | null, n: number) => (s === null ? null : (s.length > n ? s.slice(0, n) : s).replace(/\u0000/g, '\uFFFD'));
 
 /**
  * The MCP usage of one HTTP request: one entry per JSON-RPC message of a POST (a batch gives

@@ -63,7 +63,7 @@ export async function upstreamFetch(
       throw mapMcpTransportError(e, o.signal);
     }
     if (res.statusCode === 401 || res.statusCode === 403) {
-      res.body.destroy();
+      discard(res);
       if (route.authType === 'OAUTH2' && attempt === 0) {
         auth.invalidate(route);
         continue;
@@ -71,11 +71,11 @@ export async function upstreamFetch(
       throw new GatewayError('mcp_auth_error', 'The MCP server refused the gateway\'s credentials');
     }
     if (res.statusCode >= 300 && res.statusCode < 400) {
-      res.body.destroy();
+      discard(res);
       throw upstreamError('The MCP server answered with a redirect, which the gateway does not follow');
     }
     if (res.statusCode >= 500) {
-      res.body.destroy();
+      discard(res);
       throw upstreamError(`The MCP server failed (HTTP ${res.statusCode})`);
     }
     return res;
@@ -100,6 +100,22 @@ export function mapMcpTransportError(e: unknown, signal?: AbortSignal): Error {
   if (code === 'ECONNREFUSED') return upstreamError('The MCP server refused the connection');
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return upstreamError('The MCP server host could not be resolved');
   return upstreamError();
+}
+
+/**
+ * Lets go of a body the gateway will not read. undici reports destroying an unread body as an
+ * 'error' event, which without a listener would be an uncaught exception; a short body is read
+ * to its end instead so the connection can be reused.
+ */
+export function discard(res: UpstreamRes): void {
+  res.body.on('error', () => {});
+  res.body.dump({ limit: 64 * 1024 }).catch(() => {});
+}
+
+/** Stops reading a body (a stream the client left): no 'error' event escapes. */
+export function cut(res: UpstreamRes): void {
+  res.body.on('error', () => {});
+  res.body.destroy();
 }
 
 export function contentTypeOf(res: UpstreamRes): string {
