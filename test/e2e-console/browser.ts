@@ -65,7 +65,8 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('networkidle').catch(() => {});
   // Skeletons mark loading tables and cards; wait for them to go.
   await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
-  await page.screenshot({ path: join(SHOTS_DIR, `${name}.png`), fullPage: true, animations: 'disabled' });
+  // Toasts would cover the page header; the screenshots are of the pages themselves.
+  await page.screenshot({ path: join(SHOTS_DIR, `${name}.png`), fullPage: true, animations: 'disabled', style: '.mantine-Notifications-root { display: none !important; }' });
 }
 
 /** A form field by its visible label; Mantine appends " *" to required labels. */

@@ -34,6 +34,6 @@ export function EnabledBadge({ enabled }: { enabled: boolean }) {
   return enabled ? <Badge color="teal" variant="dot">Enabled</Badge> : <Badge color="gray" variant="dot">Disabled</Badge>;
 }
 
-export function Mono({ children }: { children: React.ReactNode }) {
-  return <Code style={{ whiteSpace: 'nowrap' }}>{children}</Code>;
+export function Mono({ children, wrap }: { children: React.ReactNode; wrap?: boolean }) {
+  return <Code style={wrap ? { wordBreak: 'break-all' } : { whiteSpace: 'nowrap' }}>{children}</Code>;
 }

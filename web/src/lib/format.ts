@@ -22,7 +22,7 @@ export function formatRelative(iso: string | null | undefined): string {
 /** Prices are USD per million tokens. */
 export function formatPrice(usdPerMTok: number | null | undefined): string {
   if (usdPerMTok === null || usdPerMTok === undefined) return '—';
-  return `$${usdPerMTok.toLocaleString(undefined, { maximumFractionDigits: 4 })}`;
+  return `$${usdPerMTok.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 4 })}`;
 }
 
 /** Usage cost is stored as integer nano-USD. */
@@ -31,6 +31,14 @@ export function formatNanoUsd(nano: number): string {
   if (usd === 0) return '$0';
   if (usd < 0.01) return `$${usd.toFixed(6)}`;
   return `$${usd.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 4 })}`;
+}
+
+/** Short USD for chart axes: enough decimals to tell small values apart. */
+export function formatUsdAxis(usd: number): string {
+  if (usd === 0) return '$0';
+  const abs = Math.abs(usd);
+  const digits = abs >= 1 ? 2 : Math.min(8, Math.ceil(-Math.log10(abs)) + 1);
+  return `$${usd.toFixed(digits)}`;
 }
 
 export function formatNumber(n: number | null | undefined): string {

@@ -37,7 +37,7 @@ export function KeyDetailsCard({ apiKey: k }: { apiKey: ApiKey }) {
           ['Revealed', k.revealed ? <Badge variant="light" color="gray">Yes</Badge> : <Badge variant="light" color="yellow">Not yet</Badge>],
           ['Created', formatDateTime(k.createdAt)],
           ['Last used', formatRelative(k.lastUsedAt)],
-          ['ID', <Mono>{k.id}</Mono>],
+          ['ID', <Mono wrap>{k.id}</Mono>],
         ]}
       />
       <EditKeyModal apiKey={k} opened={editing} onClose={() => setEditing(false)} />

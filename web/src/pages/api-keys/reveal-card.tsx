@@ -56,7 +56,7 @@ export function RevealCard(p: { apiKey: ApiKey; secret: string | null; onReveale
           </Tooltip>
           <CopyButton value={shown} timeout={2000}>
             {({ copied, copy }) => (
-              <Button onClick={copy} variant={p.secret ? 'filled' : 'default'} color={copied ? 'teal' : undefined} leftSection={copied ? <IconCheck size={16} /> : <IconCopy size={16} />} w={108}>
+              <Button onClick={copy} variant={p.secret ? 'filled' : 'default'} color={copied ? 'teal' : undefined} leftSection={copied ? <IconCheck size={16} /> : <IconCopy size={16} />} w={116}>
                 {copied ? 'Copied' : 'Copy'}
               </Button>
             )}

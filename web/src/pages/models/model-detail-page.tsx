@@ -76,7 +76,7 @@ function ModelDetail({ model }: { model: Model }) {
                   ['Output / 1M tokens', formatPrice(model.pricing?.outputPerMTok)],
                   ['Cached input / 1M', formatPrice(model.pricing?.cachedInputPerMTok)],
                   ['Created', formatDateTime(model.createdAt)],
-                  ['ID', <Mono>{model.id}</Mono>],
+                  ['ID', <Mono wrap>{model.id}</Mono>],
                 ]}
               />
             </Card>

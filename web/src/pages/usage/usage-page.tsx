@@ -11,7 +11,7 @@ import { DataTable } from '../../components/data-table.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { useOrgId } from '../../hooks/use-session.ts';
-import { formatDateTime, formatNanoUsd, formatNumber, PROVIDER_LABEL } from '../../lib/format.ts';
+import { formatDateTime, formatNanoUsd, formatNumber, formatUsdAxis, PROVIDER_LABEL } from '../../lib/format.ts';
 import { bucketize, isSuccess, RANGES, rangeBounds, type RangeValue } from './usage-range.ts';
 
 const CHART_CAP = 5000;
@@ -79,13 +79,13 @@ export function UsagePage() {
             {chartData.data?.truncated && <Text size="xs" c="dimmed">Charts and totals cover the latest {CHART_CAP.toLocaleString()} records of this range.</Text>}
             <SimpleGrid cols={{ base: 1, lg: 3 }}>
               <ChartCard title="Requests">
-                <BarChart h={200} data={points} dataKey="label" series={[{ name: 'Requests', color: 'indigo.6' }, { name: 'Errors', color: 'red.5' }]} type="stacked" withLegend={false} tickLine="none" gridAxis="y" />
+                <BarChart h={200} data={points} dataKey="label" series={[{ name: 'Requests', color: 'indigo.6' }, { name: 'Errors', color: 'red.5' }]} type="stacked" withLegend={false} tickLine="none" gridAxis="x" />
               </ChartCard>
               <ChartCard title="Tokens">
-                <AreaChart h={200} data={points} dataKey="label" series={[{ name: 'Input tokens', color: 'teal.6' }, { name: 'Output tokens', color: 'violet.6' }]} type="stacked" curveType="monotone" withDots={false} tickLine="none" gridAxis="y" />
+                <AreaChart h={200} data={points} dataKey="label" series={[{ name: 'Input tokens', color: 'teal.6' }, { name: 'Output tokens', color: 'violet.6' }]} type="stacked" curveType="monotone" withDots={false} tickLine="none" gridAxis="x" />
               </ChartCard>
               <ChartCard title="Cost (USD)">
-                <AreaChart h={200} data={points} dataKey="label" series={[{ name: 'Cost (USD)', color: 'orange.6' }]} curveType="monotone" withDots={false} tickLine="none" gridAxis="y" valueFormatter={(v) => `$${v.toFixed(4)}`} />
+                <AreaChart h={200} data={points} dataKey="label" series={[{ name: 'Cost (USD)', color: 'orange.6' }]} curveType="monotone" withDots={false} tickLine="none" gridAxis="x" valueFormatter={formatUsdAxis} />
               </ChartCard>
             </SimpleGrid>
             <DataTable<UsageRecord>

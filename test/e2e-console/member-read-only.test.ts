@@ -1,0 +1,83 @@
+// A member of an organisation sees every page but cannot change anything: mutating buttons are
+// disabled or absent, the pages say why, and the server refuses the writes anyway.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AdminClient } from '../helpers/admin-client.ts';
+import { startOdock } from '../helpers/odock.ts';
+import { ensureConsoleBuilt, goTo, launchBrowser, login, needChromium, newContext, shot, watchErrors } from './browser.ts';
+
+const MEMBER = { email: 'viewer@example.test', password: 'member-password-1', name: 'Vera Viewer' };
+
+test('console: a member sees everything read-only', async (t) => {
+  if (!needChromium(t)) return;
+  ensureConsoleBuilt();
+  const odock = await startOdock({ serveConsole: true });
+  t.after(() => odock.close());
+
+  // An admin prepares the organisation through the API.
+  const admin = await AdminClient.login(odock.url);
+  const orgId = await admin.defaultOrgId();
+  const org = `/api/organisations/${orgId}`;
+  const provider = await admin.ok('POST', `${org}/providers`, { type: 'OPENAI' });
+  const pkey = await admin.ok('POST', `${org}/providers/${provider.id}/keys`, { name: 'Primary', key: 'sk-member-test-0000' });
+  await admin.ok('POST', `${org}/models/batch`, { providerId: provider.id, providerApiKeyId: pkey.id, slugs: ['gpt-4.1-mini'] });
+  const key = await admin.ok('POST', `${org}/api-keys`, { type: 'ORGANISATION', name: 'Shared service' });
+  await admin.ok('POST', `${org}/users`, { ...MEMBER, role: 'member' });
+
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  const page = await (await newContext(browser, odock.url)).newPage();
+  const errors = watchErrors(page);
+  await login(page, MEMBER.email, MEMBER.password);
+
+  await t.test('providers: no activation, no key creation, no deactivation', async () => {
+    await page.getByText('Read-only access').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Activate Anthropic' }).isDisabled(), true);
+    await shot(page, 'member-01-providers');
+    await page.getByRole('link', { name: 'Configure OpenAI' }).click();
+    const addKey = page.getByRole('region', { name: 'Add Provider Key' });
+    assert.equal(await addKey.getByRole('button', { name: 'Create key' }).isDisabled(), true);
+    assert.equal(await page.getByRole('button', { name: 'Deactivate' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Save changes' }).count(), 0);
+    assert.equal(await page.getByRole('table', { name: 'Provider keys' }).getByRole('button', { name: 'Revoke' }).count(), 0);
+    await shot(page, 'member-02-provider-detail');
+  });
+
+  await t.test('models and API keys: creation disabled, key actions absent, reveal disabled', async () => {
+    await goTo(page, 'Models');
+    await page.getByRole('link', { name: 'gpt-4.1-mini' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Add From Catalog' }).isDisabled(), true);
+    assert.equal(await page.getByRole('button', { name: 'Add Model' }).isDisabled(), true);
+
+    await goTo(page, 'API Keys');
+    assert.equal(await page.getByRole('button', { name: 'Add New API Key' }).isDisabled(), true);
+    await page.getByRole('link', { name: 'Shared service' }).click();
+    await page.getByRole('heading', { name: 'Shared service' }).waitFor();
+    for (const name of ['Rotate', 'Revoke', 'Unrevoke', 'More actions']) {
+      assert.equal(await page.getByRole('button', { name, exact: true }).count(), 0, `${name} is not offered`);
+    }
+    const reveal = page.getByRole('region', { name: 'Reveal API Key' });
+    assert.equal(await reveal.getByRole('button', { name: 'Reveal API key' }).isDisabled(), true);
+    await shot(page, 'member-03-api-key');
+    await page.getByRole('tab', { name: 'Model Access' }).click();
+    await page.getByText('No model access yet').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Batch Add' }).count(), 0);
+  });
+
+  await t.test('teams and users: creation disabled', async () => {
+    await goTo(page, 'Teams');
+    assert.equal(await page.getByRole('button', { name: 'Create Team' }).isDisabled(), true);
+    await goTo(page, 'Users');
+    await page.getByText(MEMBER.email).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Add User' }).isDisabled(), true);
+    await shot(page, 'member-04-users');
+  });
+
+  await t.test('the server refuses a member\'s writes too', async () => {
+    const r = await page.request.post(`${org}/api-keys/${key.id}/revoke`);
+    assert.equal(r.status(), 403);
+    assert.equal((await r.json()).error.code, 'forbidden');
+  });
+
+  assert.deepEqual(errors, [], 'no uncaught errors in the page');
+});
