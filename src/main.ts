@@ -34,7 +34,8 @@ async function main() {
   const boot = await bootstrap(deps.store.db, { email: config.ODOCK_ADMIN_EMAIL, password: config.ODOCK_ADMIN_PASSWORD });
   await app.listen({ port: config.PORT, host: config.HOST });
   const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
-  const url = `http://${shownHost}:${config.PORT}`;
+  const port = (app.server.address() as { port: number }).port;
+  const url = `http://${shownHost}:${port}`;
   const lines = [
     `Odock is listening on ${url} (${deps.store.dialect}${deps.redis ? ' + redis' : ', in-process cache'}) in ${Math.round(performance.now() - started)} ms`,
     `  console: ${url}/   gateway: ${url}/v1   admin API: ${url}/api`,
