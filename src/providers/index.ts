@@ -88,7 +88,7 @@ function buildEmbeddingsCall(body: Json, t: UpstreamTarget, ctx: TranslateContex
     case 'gemini':
       return call(geminiUrl(t, 'batchEmbedContents'), geminiHeaders(t), encodeGeminiEmbedRequest(decodeOpenAIEmbeddingsRequest(body, ctx), t.slug), false);
     default:
-      unsupported(ctx, 'embeddings', 'model');
+      unsupported(ctx, 'the embeddings endpoint', 'model');
   }
 }
 

@@ -53,8 +53,8 @@ export function parseErrorObject(json: unknown): Parsed | null {
   if (typeof err.message === 'string') message = err.message;
   else if (typeof json.error === 'string') message = json.error;
   else if (typeof json.detail === 'string') message = json.detail;
-  else if (Array.isArray(json.detail) && isRecord(json.detail[0]) && typeof json.detail[0].msg === 'string') message = json.detail[0].msg;
-  else if (isRecord(err.message) && Array.isArray(err.message.detail) && isRecord(err.message.detail[0])) message = String(err.message.detail[0].msg ?? '');
+  else if (isRecord(err.message) && Array.isArray(err.message.detail) && isRecord(err.message.detail[0])) message = validationMessage(err.message.detail[0]);
+  if (Array.isArray(json.detail) && isRecord(json.detail[0])) message = validationMessage(json.detail[0]);
   const type = typeof err.type === 'string' ? err.type : typeof err.status === 'string' ? err.status : typeof err.code === 'string' ? err.code : '';
   const reasons: string[] = [];
   let retryDelay: number | undefined;
@@ -67,6 +67,13 @@ export function parseErrorObject(json: unknown): Parsed | null {
   }
   if (typeof err.code === 'string') reasons.push(err.code);
   return { message, type, reasons, retryDelay };
+}
+
+/** FastAPI/pydantic validation errors (Mistral, vLLM): `{loc: ['body','logprobs'], msg}` → "logprobs: msg". */
+function validationMessage(d: Record<string, unknown>): string {
+  const loc = Array.isArray(d.loc) ? d.loc.filter((p) => p !== 'body').join('.') : '';
+  const msg = typeof d.msg === 'string' ? d.msg : 'invalid value';
+  return loc ? `${loc}: ${msg}` : msg;
 }
 
 function seconds(v: string): number | undefined {

@@ -7,6 +7,7 @@ import type { FinishReason, StreamEvent, Usage } from '../../canonical/chat.type
 import type { StreamDecoder, StreamEncoder } from '../../canonical/stream-codec.ts';
 import { badUpstream } from '../../canonical/translate-context.ts';
 import { isRecord } from '../../canonical/wire-guards.ts';
+import { nowSeconds } from '../../canonical/ids.ts';
 import { GatewayError, serializeError } from '../../errors/index.ts';
 import type { ProviderType } from '../provider-types.ts';
 import { errorForCode as toError, streamError } from '../upstream-errors.ts';
@@ -42,7 +43,7 @@ export class AnthropicStreamDecoder implements StreamDecoder {
         const msg = isRecord(ev.message) ? ev.message : {};
         this.usageSeen = usageFromAnthropic(msg.usage);
         this.started = true;
-        emit({ type: 'start', id: typeof msg.id === 'string' ? msg.id : '', model: typeof msg.model === 'string' ? msg.model : '', created: 0, usage: this.usageSeen });
+        emit({ type: 'start', id: typeof msg.id === 'string' ? msg.id : '', model: typeof msg.model === 'string' ? msg.model : '', created: nowSeconds(), usage: this.usageSeen });
         return;
       }
       case 'content_block_start': {

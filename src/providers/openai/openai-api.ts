@@ -5,7 +5,7 @@
  */
 import type { UpstreamTarget } from '../contract.ts';
 import type { Json } from '../../canonical/wire-guards.ts';
-import { forcesStreamUsage } from './chat-request-encode.ts';
+import { forcesStreamUsage, mistralToolId } from './chat-request-encode.ts';
 
 /** Azure OpenAI's current GA data-plane version; override with provider config `apiVersion`. */
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
@@ -51,6 +51,8 @@ export function passThroughChatBody(body: Json, t: UpstreamTarget, stream: boole
   if (t.providerType === 'MISTRAL') {
     // Mistral refuses unknown fields and has its own names; its last chunk carries usage anyway.
     delete out.stream_options;
+    delete out.user;
+    if (Array.isArray(out.messages)) out.messages = mistralMessages(out.messages);
     if (out.max_completion_tokens !== undefined && out.max_tokens === undefined) {
       out.max_tokens = out.max_completion_tokens;
       delete out.max_completion_tokens;
@@ -64,4 +66,23 @@ export function passThroughChatBody(body: Json, t: UpstreamTarget, stream: boole
     out.stream_options = so && typeof so === 'object' && !Array.isArray(so) ? { ...(so as Json), include_usage: true } : { include_usage: true };
   }
   return out;
+}
+
+/** Mistral has no `developer` role and takes only 9-character tool-call ids; everything else is left as written. */
+function mistralMessages(messages: unknown[]): unknown[] {
+  const needs = messages.some((m) => {
+    const msg = m as Json;
+    return msg?.role === 'developer' || msg?.role === 'tool' || Array.isArray(msg?.tool_calls);
+  });
+  if (!needs) return messages;
+  return messages.map((m) => {
+    const msg = m as Json;
+    if (!msg || typeof msg !== 'object') return m;
+    if (msg.role === 'developer') return { ...msg, role: 'system' };
+    if (msg.role === 'tool' && typeof msg.tool_call_id === 'string') return { ...msg, tool_call_id: mistralToolId(msg.tool_call_id) };
+    if (Array.isArray(msg.tool_calls)) {
+      return { ...msg, tool_calls: msg.tool_calls.map((c) => (c && typeof c === 'object' && typeof (c as Json).id === 'string' ? { ...(c as Json), id: mistralToolId((c as Json).id as string) } : c)) };
+    }
+    return m;
+  });
 }
