@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startOdock, TEST_MASTER_KEY, type TestOdock } from '../../test/helpers/odock.ts';
 import { AdminClient } from '../../test/helpers/admin-client.ts';
 import { DIALECTS, needPostgres } from '../../test/helpers/services.ts';
-import { MasterKeyError } from './../crypto/master-key.ts';
+import { MasterKeyError } from '../crypto/master-key.ts';
+import { loadConfig } from '../config/env.ts';
+import { rewrapSecrets } from './rewrap-secrets.ts';
 import { generateMasterKeyText, parseMasterKey } from '../crypto/envelope.ts';
 import { hashKey } from '../auth/key-format.ts';
 
@@ -85,16 +87,13 @@ for (const dialect of DIALECTS) {
     const oldId = parseMasterKey(TEST_MASTER_KEY).id;
     const newKey = generateMasterKeyText();
 
-    // Refusals first: they must change nothing.
-    const wrongCurrent = rewrapCli(first, { ODOCK_MASTER_KEY: 'c'.repeat(64), ODOCK_NEW_MASTER_KEY: newKey });
-    assert.equal(wrongCurrent.status, 2, wrongCurrent.stderr);
-    assert.match(wrongCurrent.stderr, /does not match this database/);
-    const missingNew = rewrapCli(first, {});
-    assert.equal(missingNew.status, 2);
-    assert.match(missingNew.stderr, /ODOCK_NEW_MASTER_KEY/);
-    const same = rewrapCli(first, { ODOCK_NEW_MASTER_KEY: TEST_MASTER_KEY });
-    assert.equal(same.status, 2);
-    assert.match(same.stderr, /nothing to do/);
+    // Refusals first (in-process: the command's own logic): they must change nothing.
+    const refuse = (env: Record<string, string>, message: RegExp) =>
+      assert.rejects(rewrapSecrets(loadConfig({ ...first.env, ...env })), (e: unknown) => e instanceof MasterKeyError && message.test((e as Error).message));
+    await refuse({ ODOCK_MASTER_KEY: 'c'.repeat(64), ODOCK_NEW_MASTER_KEY: newKey }, /does not match this database/);
+    await refuse({}, /ODOCK_NEW_MASTER_KEY/);
+    await refuse({ ODOCK_NEW_MASTER_KEY: TEST_MASTER_KEY }, /nothing to do/);
+    await refuse({ ODOCK_NEW_MASTER_KEY: 'too-short' }, /ODOCK_NEW_MASTER_KEY/);
     assert.equal((await first.deps.store.db.selectFrom('odock_meta').select('value').executeTakeFirstOrThrow()).value.split('.')[1], oldId);
 
     const run = rewrapCli(first, { ODOCK_NEW_MASTER_KEY: newKey });
@@ -118,6 +117,19 @@ test('rewrap-secrets in embedded mode replaces the data-directory key file', asy
   const stored = await storeSecrets(first);
   const keyFile = join(first.env.ODOCK_DATA_DIR, 'master.key');
   const oldText = readFileSync(keyFile, 'utf8').trim();
+
+  // A damaged secret stops the run before anything is written: no secret is carried over unreadable.
+  const { db } = first.deps.store;
+  const pk = await db.selectFrom('provider_keys').select(['id', 'ciphertext']).executeTakeFirstOrThrow();
+  const parts = pk.ciphertext.split('.');
+  const body = Buffer.from(parts[3], 'base64url');
+  body[body.length - 1] ^= 1;
+  await db.updateTable('provider_keys').set({ ciphertext: [...parts.slice(0, 3), body.toString('base64url')].join('.') }).where('id', '=', pk.id).execute();
+  await assert.rejects(rewrapSecrets(loadConfig(first.env)), (e: unknown) => e instanceof MasterKeyError && (e as Error).message.includes(`provider key ${pk.id}`));
+  assert.equal(readFileSync(keyFile, 'utf8').trim(), oldText);
+  assert.ok(!existsSync(`${keyFile}.new`));
+  assert.equal((await db.selectFrom('odock_meta').select('value').executeTakeFirstOrThrow()).value.split('.')[1], parseMasterKey(oldText).id);
+  await db.updateTable('provider_keys').set({ ciphertext: pk.ciphertext }).where('id', '=', pk.id).execute();
 
   const run = rewrapCli(first, {});
   assert.equal(run.status, 0, run.stderr);

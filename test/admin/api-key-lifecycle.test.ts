@@ -29,6 +29,18 @@ for (const dialect of DIALECTS) {
       assert.equal((await admin.ok('GET', `${keys}/${k.id}`)).revealed, true);
     });
 
+    await t.test('reveal works as the README calls it: a bare POST without a body', async () => {
+      const k = await newKey();
+      const cookie = (await (await fetch(`${odock.url}/api/auth/login`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@example.test', password: 'correct-horse-battery' }),
+      })).headers.get('set-cookie') ?? '').split(';')[0];
+      const res = await fetch(`${odock.url}${keys}/${k.id}/reveal`, { method: 'POST', headers: { cookie } });
+      assert.equal(res.status, 200);
+      assert.match(((await res.json()) as { key: string }).key, /^odk_/);
+      const rot = await fetch(`${odock.url}${keys}/${k.id}/rotate`, { method: 'POST', headers: { cookie } });
+      assert.equal(rot.status, 200);
+    });
+
     await t.test('concurrent reveals: exactly one gets the key', async () => {
       const k = await newKey();
       const answers = await Promise.all(Array.from({ length: 12 }, () => reveal(k.id)));
