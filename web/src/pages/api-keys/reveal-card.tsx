@@ -71,7 +71,9 @@ export function RevealCard(p: { apiKey: ApiKey; secret: string | null; onReveale
             This key has already been revealed and is permanently masked. Rotate it to issue a new secret.
           </Alert>
         ) : (
-          <Text size="sm" c="dimmed">Not revealed yet. Click the eye icon to reveal the full key.</Text>
+          <Text size="sm" c="dimmed">
+            {canMutate ? 'Not revealed yet. Click the eye icon to reveal the full key.' : 'Not revealed yet. An admin or manager of this organisation can reveal it once.'}
+          </Text>
         )}
       </Stack>
     </Card>

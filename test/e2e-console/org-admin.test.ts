@@ -1,0 +1,201 @@
+// The rest of the console an admin uses: teams and users (roles, membership), a TEAM key with
+// its owner picker, MCP servers (auth secret, tool rules, enable/disable, grants), model
+// variants and pricing, operator access tokens, the organisation switcher, and tablet width.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AdminClient } from '../helpers/admin-client.ts';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, startOdock } from '../helpers/odock.ts';
+import { choose, dialog, ensureConsoleBuilt, field, goTo, launchBrowser, login, needChromium, newContext, shot, watchErrors } from './browser.ts';
+
+test('console: teams, users, team keys, MCP servers, model variants, tokens, organisations, tablet', async (t) => {
+  if (!needChromium(t)) return;
+  ensureConsoleBuilt();
+  const odock = await startOdock({ serveConsole: true });
+  t.after(() => odock.close());
+  const admin = await AdminClient.login(odock.url);
+  const org = `/api/organisations/${await admin.defaultOrgId()}`;
+  const provider = await admin.ok('POST', `${org}/providers`, { type: 'OPENAI' });
+  const pkey = await admin.ok('POST', `${org}/providers/${provider.id}/keys`, { name: 'Primary', key: 'sk-org-admin-test-1111' });
+  await admin.ok('POST', `${org}/models/batch`, { providerId: provider.id, providerApiKeyId: pkey.id, slugs: ['gpt-4.1-mini'] });
+
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  const page = await (await newContext(browser, odock.url)).newPage();
+  const errors = watchErrors(page);
+  await login(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+
+  let broken = false;
+  const step = (name: string, fn: () => Promise<void>) => t.test(name, async (st) => {
+    if (broken) return st.skip('an earlier step failed');
+    try { await fn(); } catch (err) { broken = true; throw err; }
+  });
+
+  await step('teams: create and rename', async () => {
+    await goTo(page, 'Teams');
+    await page.getByRole('button', { name: 'Create Team' }).first().click();
+    await field(dialog(page, 'Create Team'), 'Name').fill('Payments');
+    await dialog(page, 'Create Team').getByRole('button', { name: 'Create team' }).click();
+    await page.getByRole('table', { name: 'Teams' }).getByRole('link', { name: 'Payments' }).click();
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await field(dialog(page, 'Rename team'), 'Name').fill('Payments Platform');
+    await dialog(page, 'Rename team').getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: 'Payments Platform' }).waitFor();
+  });
+
+  await step('users: add with a role, a duplicate email is refused next to the field, change the role', async () => {
+    await goTo(page, 'Users');
+    for (const attempt of [1, 2]) {
+      await page.getByRole('button', { name: 'Add User' }).first().click();
+      const dlg = dialog(page, 'Add User');
+      await field(dlg, 'Email').fill('dana@example.test');
+      await field(dlg, 'Name').fill('Dana Dev');
+      await choose(page, dlg, 'Role', /^Manager/);
+      await dlg.getByRole('button', { name: 'Add user' }).click();
+      if (attempt === 1) await dlg.waitFor({ state: 'detached' });
+      else {
+        await dlg.getByText("A user with email 'dana@example.test' already exists").waitFor();
+        assert.equal(await field(dlg, 'Email').getAttribute('aria-invalid'), 'true');
+        await dlg.getByRole('button', { name: 'Cancel' }).click();
+      }
+    }
+    const users = page.getByRole('table', { name: 'Users' });
+    await users.getByText('manager', { exact: true }).waitFor();
+    await users.getByRole('button', { name: 'Actions for Dana Dev' }).click();
+    await page.getByRole('menuitem', { name: 'Edit' }).click();
+    await choose(page, dialog(page, 'Edit Dana Dev'), 'Role', /^Member/);
+    await dialog(page, 'Edit Dana Dev').getByRole('button', { name: 'Save changes' }).click();
+    await users.getByText('member', { exact: true }).waitFor();
+    await shot(page, 'admin-01-users');
+  });
+
+  await step('team membership', async () => {
+    await goTo(page, 'Teams');
+    await page.getByRole('link', { name: 'Payments Platform' }).click();
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await choose(page, dialog(page, /Add member/), 'User', 'Dana Dev (dana@example.test)');
+    await dialog(page, /Add member/).getByRole('button', { name: 'Add member' }).click();
+    await page.getByRole('table', { name: 'Team members' }).getByText('dana@example.test').waitFor();
+    await shot(page, 'admin-02-team');
+  });
+
+  await step('a TEAM key: the owner picker appears and is required', async () => {
+    await goTo(page, 'API Keys');
+    await page.getByRole('button', { name: 'Add New API Key' }).first().click();
+    const dlg = dialog(page, 'Add New API Key');
+    await field(dlg, 'Name').fill('payments-backend');
+    await choose(page, dlg, 'Type', 'Team');
+    await dlg.getByRole('button', { name: 'Next' }).click();
+    await dlg.getByText('Select the team that owns this key').waitFor();
+    await choose(page, dlg, 'Team', 'Payments Platform');
+    await dlg.getByRole('button', { name: 'Next' }).click();
+    await dlg.getByRole('button', { name: 'Create API Key' }).click();
+    await page.getByRole('heading', { name: 'payments-backend' }).waitFor();
+    await page.getByRole('link', { name: 'Payments Platform' }).waitFor();
+  });
+
+  await step('MCP server: add with a bearer secret and tool rules, disable, edit, grant to the key', async () => {
+    await goTo(page, 'MCP Servers');
+    await page.getByRole('button', { name: 'Add MCP Server' }).first().click();
+    const dlg = dialog(page, 'Add MCP Server');
+    await field(dlg, 'Name').fill('Docs Search');
+    assert.equal(await field(dlg, 'Slug').inputValue(), 'docs-search');
+    await field(dlg, 'Endpoint URL').fill('http://127.0.0.1:9/mcp');
+    await choose(page, dlg, 'Upstream authentication', 'Bearer token');
+    await field(dlg, 'Bearer token').fill('mcp-upstream-token-5555');
+    await field(dlg, 'Allowed tools').fill('search');
+    await field(dlg, 'Allowed tools').press('Enter');
+    await field(dlg, 'Blocked tools').fill('delete_all');
+    await field(dlg, 'Blocked tools').press('Enter');
+    await shot(page, 'admin-03-mcp-form');
+    await dlg.getByRole('button', { name: 'Add MCP Server' }).click();
+    await page.getByRole('heading', { name: 'Docs Search' }).waitFor();
+    await page.getByText('BEARER · secret stored').waitFor();
+    assert.ok(!(await page.content()).includes('mcp-upstream-token-5555'));
+
+    await page.getByRole('switch', { name: 'Docs Search enabled' }).click({ force: true });
+    await page.getByText('Disabled', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const edit = dialog(page, 'Edit Docs Search');
+    await field(edit, 'Blocked tools').fill('drop_db');
+    await field(edit, 'Blocked tools').press('Enter');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('drop_db', { exact: true }).waitFor();
+
+    await page.getByRole('button', { name: 'Batch Add' }).click();
+    const grant = dialog(page, 'Grant Docs Search to API keys');
+    await grant.getByRole('checkbox', { name: 'Select payments-backend', exact: true }).check();
+    await grant.getByRole('button', { name: 'Grant MCP Access' }).click();
+    await page.getByRole('table', { name: 'API keys with access' }).getByRole('link', { name: 'payments-backend' }).click();
+    await page.getByRole('table', { name: 'Granted MCP servers' }).getByText('Docs Search').waitFor();
+    await shot(page, 'admin-04-key-mcp-access');
+  });
+
+  await step('models: edit pricing, add a variant, grant it to a key from the model page', async () => {
+    await goTo(page, 'Models');
+    await page.getByRole('link', { name: 'gpt-4.1-mini', exact: true }).click();
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const edit = dialog(page, 'Edit gpt-4.1-mini');
+    await field(edit, 'Input').fill('0.5');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('$0.50', { exact: true }).waitFor();
+
+    await page.getByRole('button', { name: 'More actions' }).click();
+    await page.getByRole('menuitem', { name: 'Add variant' }).click();
+    const variant = dialog(page, 'Add a variant of gpt-4.1-mini');
+    await field(variant, 'Name').fill('gpt-4.1-mini-clientA');
+    await variant.getByRole('button', { name: 'Create model' }).click();
+    await page.getByRole('heading', { name: 'gpt-4.1-mini-clientA', exact: true }).waitFor();
+    await page.getByText('gpt-4.1-mini', { exact: true }).first().waitFor();
+
+    await page.getByRole('button', { name: 'Batch Add' }).click();
+    const grant = dialog(page, 'Grant gpt-4.1-mini-clientA to API keys');
+    await grant.getByRole('checkbox', { name: 'Select payments-backend', exact: true }).check();
+    await grant.getByRole('button', { name: 'Grant Model Access' }).click();
+    await page.getByRole('table', { name: 'API keys with access' }).getByRole('link', { name: 'payments-backend' }).waitFor();
+    await shot(page, 'admin-05-model-variant');
+  });
+
+  await step('settings: an operator access token, shown once, works on /api', async () => {
+    await goTo(page, 'Settings');
+    await page.getByRole('button', { name: 'Create token' }).first().click();
+    await field(dialog(page, 'Create access token'), 'Name').fill('ci');
+    await dialog(page, 'Create access token').getByRole('button', { name: 'Create token' }).click();
+    const token = await page.getByLabel('New token "ci"').inputValue();
+    const me = await fetch(`${odock.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(me.status, 200);
+    await shot(page, 'admin-06-settings-token');
+  });
+
+  await step('organisation switcher: create an organisation and switch between them', async () => {
+    await page.getByRole('button', { name: 'Switch organisation' }).click();
+    await page.getByRole('menuitem', { name: 'New organisation' }).click();
+    await field(dialog(page, 'New organisation'), 'Name').fill('Acme');
+    await dialog(page, 'New organisation').getByRole('button', { name: 'Create organisation' }).click();
+    await page.getByRole('button', { name: 'Switch organisation' }).getByText('Acme').waitFor();
+    await goTo(page, 'API Keys');
+    await page.getByText('No API keys yet').waitFor();
+    await page.getByRole('button', { name: 'Switch organisation' }).click();
+    await page.getByRole('menuitem', { name: /Default/ }).click();
+    await page.getByRole('table', { name: 'API keys' }).getByRole('link', { name: 'payments-backend' }).waitFor();
+  });
+
+  await step('tablet width: navigation behind the burger, pages still usable', async () => {
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await page.getByRole('link', { name: 'payments-backend' }).click();
+    await page.getByRole('heading', { name: 'payments-backend' }).waitFor();
+    await shot(page, 'tablet-01-api-key');
+    await page.getByRole('button', { name: 'Toggle navigation' }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Models' }).click();
+    await page.getByRole('heading', { name: 'Models', level: 2 }).waitFor();
+    await shot(page, 'tablet-02-models');
+    await goToViaBurger(page, 'Providers');
+    await shot(page, 'tablet-03-providers');
+  });
+
+  assert.deepEqual(errors, [], 'no uncaught errors in the page');
+});
+
+async function goToViaBurger(page: import('playwright-core').Page, section: string) {
+  await page.getByRole('button', { name: 'Toggle navigation' }).click();
+  await goTo(page, section);
+}
