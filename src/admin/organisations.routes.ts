@@ -5,7 +5,7 @@ import { GatewayError } from '../errors/index.ts';
 import { hashPassword } from '../crypto/passwords.ts';
 import { isUniqueViolation, nowIso } from '../store/db.ts';
 import type { TeamTable, UserTable, OrganisationTable } from '../store/schema.ts';
-import { ROLES, requireOperator, requireOrg } from './operator-auth.ts';
+import { ROLES, requireOperator, requireOrg, type Operator } from './operator-auth.ts';
 import { json, name, pageParams, parseBody, toPage } from './validation.ts';
 import { pageQuery } from './paging.sql.ts';
 import { policiesField } from './policies-field.ts';
@@ -178,10 +178,22 @@ export async function organisationRoutes(app: FastifyInstance): Promise<void> {
     else await db.insertInto('operators').values({ id: randomUUID(), email: emailAddr, name: displayName, password_hash: hash, super_admin: 0, created_at: nowIso() }).execute();
   };
 
+  // An operator's password is theirs: an organisation admin may set it only for an operator who
+  // is in no other organisation, else an admin of B could take over A's admin or the super-admin.
+  const assertMaySetPassword = async (caller: Operator, emailAddr: string, orgId: string) => {
+    if (caller.superAdmin) return;
+    const op = await db.selectFrom('operators').select('super_admin').where('email', '=', emailAddr).executeTakeFirst();
+    const elsewhere = await db.selectFrom('users').select('id').where('email', '=', emailAddr).where('organisation_id', '!=', orgId).limit(1).executeTakeFirst();
+    if (op?.super_admin || elsewhere) {
+      throw new GatewayError('forbidden', 'This email belongs to an operator of another organisation: only a super-admin can set its password', { field: 'password' });
+    }
+  };
+
   app.post<{ Params: OrgParams }>('/organisations/:orgId/users', async (req, reply) => {
     const { orgId } = req.params;
-    await requireOrg(req, orgId, 'admin');
+    const { operator } = await requireOrg(req, orgId, 'admin');
     const body = parseBody(UserCreate, req.body);
+    if (body.password) await assertMaySetPassword(operator, body.email, orgId);
     const now = nowIso();
     const user: UserTable = { id: randomUUID(), organisation_id: orgId, email: body.email, name: body.name, role: body.role, created_at: now, updated_at: now };
     try {
@@ -211,6 +223,7 @@ export async function organisationRoutes(app: FastifyInstance): Promise<void> {
     const { operator } = await requireOrg(req, orgId, 'admin');
     const body = parseBody(UserPatch, req.body);
     const user = await findUser(orgId, userId);
+    if (body.password) await assertMaySetPassword(operator, user.email, orgId);
     if (body.role && body.role !== 'admin' && user.email === operator.email && !operator.superAdmin) {
       throw new GatewayError('invalid_request', 'You cannot remove your own admin role', { field: 'role' });
     }
