@@ -105,6 +105,27 @@ for (const dialect of DIALECTS) {
       await superAdmin.ok('DELETE', `${fx.org.base}/models/${(await superAdmin.ok('GET', `${fx.org.base}/models?q=only-in-a`)).items[0].id}`);
     });
 
+    await t.test('an admin of B cannot take over an operator of A (or the super-admin) by setting their password', async () => {
+      await superAdmin.ok('POST', `${fx.org.base}/users`, { email: 'a-admin@example.test', name: 'A Admin', role: 'admin', password: 'a-admin-password' });
+      for (const email of ['a-admin@example.test', 'admin@example.test']) {
+        const created = await opB.post(`${orgB.base}/users`, { email, name: 'Imposter', role: 'member', password: 'taken-over-1' });
+        assert.equal(created.status, 403, `${email}: ${JSON.stringify(created.body)}`);
+        assert.equal((await opB.ok('GET', `${orgB.base}/users?limit=500`)).items.some((u: { email: string }) => u.email === email), false, 'nothing written');
+        // Without a password the membership alone is B's business; a password change stays refused.
+        const member = await opB.ok('POST', `${orgB.base}/users`, { email, name: 'Guest', role: 'member' });
+        const patched = await opB.patch(`${orgB.base}/users/${member.id}`, { password: 'taken-over-2' });
+        assert.equal(patched.status, 403, JSON.stringify(patched.body));
+        for (const pw of ['taken-over-1', 'taken-over-2']) {
+          const login = await fetch(`${odock.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: pw }) });
+          assert.equal(login.status, 401, `${email} logs in with a password set by B`);
+        }
+        await opB.ok('DELETE', `${orgB.base}/users/${member.id}`);
+      }
+      await AdminClient.login(odock.url, 'a-admin@example.test', 'a-admin-password');
+      await AdminClient.login(odock.url);
+      await superAdmin.ok('DELETE', `${fx.org.base}/users/${(await superAdmin.ok('GET', `${fx.org.base}/users?limit=500`)).items.find((u: { email: string }) => u.email === 'a-admin@example.test').id}`);
+    });
+
     await t.test('organisation A is unchanged by all of it', async () => {
       assert.equal(await snapshot(superAdmin, routes, a), before);
       // And A's operator token still works.
