@@ -45,7 +45,8 @@ export class OpenAIChatStreamDecoder implements StreamDecoder {
     }
     if (!isRecord(chunk)) badUpstream('stream chunk');
     if (chunk.error !== undefined) throw streamError(this.providerType, chunk);
-    if (!this.started) {
+    // Azure opens with a prompt_filter_results chunk that has no id and no choices; the stream starts after it.
+    if (!this.started && (chunk.id || (Array.isArray(chunk.choices) && chunk.choices.length > 0))) {
       this.started = true;
       emit({ type: 'start', id: typeof chunk.id === 'string' ? chunk.id : '', model: typeof chunk.model === 'string' ? chunk.model : '', created: typeof chunk.created === 'number' ? chunk.created : nowSeconds() });
     }
@@ -58,9 +59,10 @@ export class OpenAIChatStreamDecoder implements StreamDecoder {
     if (typeof delta.content === 'string' && delta.content.length) emit({ type: 'text', text: delta.content });
     if (typeof delta.refusal === 'string' && delta.refusal.length) emit({ type: 'text', text: delta.refusal });
     if (Array.isArray(delta.tool_calls)) {
-      for (const tc of delta.tool_calls) {
+      for (const [position, tc] of delta.tool_calls.entries()) {
         if (!isRecord(tc)) continue;
-        const index = typeof tc.index === 'number' ? tc.index : 0;
+        // Some OpenAI-compatible servers (older Ollama) omit the index when sending whole calls.
+        const index = typeof tc.index === 'number' ? tc.index : position;
         const fn = isRecord(tc.function) ? tc.function : {};
         if (!this.toolIndexes.has(index)) {
           this.toolIndexes.add(index);

@@ -126,3 +126,20 @@ test('embeddings: Gemini batchEmbedContents with outputDimensionality; token arr
   refused(() => upstreamBody('openai-embeddings', { model: 'e', input: [[1, 2, 3]] }, 'GOOGLE'), /token-array/);
   refused(() => upstreamBody('openai-embeddings', { model: 'e', input: 'x' }, 'ANTHROPIC'), /embeddings endpoint/);
 });
+
+test('OpenAI-compatible stream quirks: Azure prompt-filter chunk first, tool calls without index', () => {
+  const c = (o: object) => `data: ${JSON.stringify(o)}\n\n`;
+  const text = c({ choices: [], created: 0, id: '', model: '', object: '', prompt_filter_results: [{ prompt_index: 0, content_filter_results: {} }] })
+    + c({ id: 'chatcmpl-az', object: 'chat.completion.chunk', created: 5, model: 'gpt-4o', choices: [{ index: 0, delta: { role: 'assistant', tool_calls: [
+      { id: 'a', type: 'function', function: { name: 'f', arguments: '{}' } },
+      { id: 'b', type: 'function', function: { name: 'g', arguments: '{"x":1}' } },
+    ] }, finish_reason: null }] })
+    + c({ id: 'chatcmpl-az', object: 'chat.completion.chunk', created: 5, model: 'gpt-4o', choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] })
+    + 'data: [DONE]\n\n';
+  const tx = providers.createStreamTranslator('anthropic-messages', 'AZURE_OPENAI', { requestedModel: 'o' });
+  const out = tx.push(Buffer.from(text)) + tx.end();
+  assert.match(out, /"id":"msg_chatcmpl-az"/);
+  assert.match(out, /"content_block":\{"type":"tool_use","id":"a","name":"f"/);
+  assert.match(out, /"content_block":\{"type":"tool_use","id":"b","name":"g"/);
+  assert.match(out, /"partial_json":"\{\\"x\\":1\}"/);
+});
