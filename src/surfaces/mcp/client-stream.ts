@@ -2,6 +2,15 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 
 const KEEPALIVE_MS = 25_000;
+const open = new Set<ClientStream>();
+
+/**
+ * Shutdown: ends every open stream and closes its connection. A connection whose response
+ * ends after the server started closing would otherwise linger until its keep-alive timeout.
+ */
+export function endAllStreams(): void {
+  for (const s of [...open]) s.end(true);
+}
 
 /**
  * An SSE response to the client, written by the gateway itself (the reply is hijacked).
@@ -23,6 +32,7 @@ export class ClientStream {
     });
     this.out.flushHeaders();
     this.out.on('close', () => this.markClosed());
+    open.add(this);
     if (keepAlive) {
       this.timer = setInterval(() => this.write(': keep-alive\n\n'), KEEPALIVE_MS);
       this.timer.unref();
@@ -55,14 +65,18 @@ export class ClientStream {
     else this.closedCbs.push(cb);
   }
 
-  end(): void {
-    if (!this.closed && !this.out.destroyed) this.out.end();
+  end(closeConnection = false): void {
+    if (!this.closed && !this.out.destroyed) {
+      const socket = this.out.socket;
+      this.out.end(closeConnection ? () => socket?.destroy() : undefined);
+    }
     this.markClosed();
   }
 
   private markClosed(): void {
     if (this.closed) return;
     this.closed = true;
+    open.delete(this);
     if (this.timer) clearInterval(this.timer);
     const cbs = this.closedCbs;
     this.closedCbs = [];

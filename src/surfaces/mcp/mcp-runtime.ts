@@ -2,6 +2,7 @@ import { Agent } from 'undici';
 import type { AppDeps } from '../../context.ts';
 import { guardedLookup } from '../../upstream/ssrf-guard.ts';
 import { Bridges } from './bridge/bridges.ts';
+import { endAllStreams } from './client-stream.ts';
 import { SessionCodec } from './session-token.ts';
 import { StreamGuard } from './stream-guard.ts';
 import { UpstreamAuth } from './upstream-auth.ts';
@@ -66,8 +67,15 @@ export class McpRuntime {
     else this.upstreamAuth.retain((id, at) => !live.has(id) || live.get(id) === at);
   }
 
-  async close(): Promise<void> {
-    await this.bridges.closeAll();
-    await this.agent.close();
+  private closing: Promise<void> | undefined;
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      endAllStreams();
+      this.guard.cutAll();
+      await this.bridges.closeAll();
+      await this.agent.close();
+    })();
+    return this.closing;
   }
 }

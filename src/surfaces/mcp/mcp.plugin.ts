@@ -34,12 +34,8 @@ export function mcpRoutes(rt: { deps: AppDeps }) {
     const { deps } = rt;
     const mcp = new McpRuntime(deps);
     runtimes.set(deps, mcp);
-    // preClose: open streams and STDIO children must end before the HTTP server waits for its connections.
-    app.addHook('preClose', async () => {
-      mcp.guard.cutAll();
-      await mcp.bridges.closeAll();
-    });
-    app.addHook('onClose', async () => mcp.close());
+    // preClose: open streams and STDIO children end before the HTTP server waits for its connections.
+    app.addHook('preClose', async () => mcp.close());
 
     // The body is kept as bytes: it is parsed here, after authentication, and never echoed raw.
     app.removeAllContentTypeParsers();
