@@ -19,7 +19,6 @@ import { usageFromAnthropic } from './anthropic/messages-response.ts';
 import { usageFromGemini } from './gemini/generate-response.ts';
 import { GeminiStreamEncoder } from './gemini/generate-stream.ts';
 
-const USAGE_OBJECT = /"usage"\s*:\s*\{/;
 const EMPTY_CHOICES = /"choices"\s*:\s*\[\s*\]/;
 const CONTENT = /"(?:content|reasoning_content|reasoning|arguments|refusal)"\s*:\s*"[^"]/;
 const FINISHED = /"finish_reason"\s*:\s*"/;
@@ -116,8 +115,9 @@ export class OpenAIPassThrough extends PassThrough {
     }
     let hide = false;
     if (!this.isStarted && CONTENT.test(data)) this.isStarted = true;
-    if (!this.complete && FINISHED.test(data)) this.finishSeen = true;
-    if (USAGE_OBJECT.test(data) || data.includes('"error"')) {
+    if (!this.finishSeen && FINISHED.test(data)) this.finishSeen = true;
+    // With include_usage every chunk carries "usage":null; only an object is worth parsing.
+    if (hasUsageObject(data) || data.includes('"error"')) {
       const chunk = safeParse(data);
       if (isRecord(chunk) && chunk.error !== undefined && chunk.error !== null) this.errored(chunk);
       else if (isRecord(chunk) && isRecord(chunk.usage)) {
@@ -220,6 +220,17 @@ export class GeminiPassThrough extends PassThrough {
     // The framer opens the array itself only if it has not emitted anything; account for ours.
     return this.jsonArray && this.elements > 0 ? ',\r\n' + bytes.replace(/^\[/, '') : bytes;
   }
+}
+
+function hasUsageObject(data: string): boolean {
+  let i = data.lastIndexOf('"usage"');
+  if (i < 0) return false;
+  i += 7;
+  while (data.charCodeAt(i) === 32) i++;
+  if (data.charCodeAt(i) !== 58) return false; // ':'
+  i++;
+  while (data.charCodeAt(i) === 32) i++;
+  return data.charCodeAt(i) === 123; // '{'
 }
 
 function safeParse(data: string): unknown {

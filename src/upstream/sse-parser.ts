@@ -17,7 +17,8 @@ const LF = 10;
 const CR = 13;
 
 export class SseParser {
-  private readonly decoder = new TextDecoder('utf-8');
+  // Created on first byte input; callers that decode themselves (pass-through streams) never need one.
+  private decoder: TextDecoder | null = null;
   private buf = '';
   private skipLF = false;
   private data: string | null = null;
@@ -28,13 +29,13 @@ export class SseParser {
 
   /** Feed raw bytes, or text already decoded by the caller. */
   push(chunk: Uint8Array | string): void {
-    const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    const text = typeof chunk === 'string' ? chunk : (this.decoder ??= new TextDecoder('utf-8')).decode(chunk, { stream: true });
     if (text.length > 0) this.feed(text);
   }
 
   /** The body ended: flushes the decoder; an unterminated event is dropped (see above). */
   end(): void {
-    const rest = this.decoder.decode();
+    const rest = this.decoder?.decode() ?? '';
     if (rest.length > 0) this.feed(rest);
     this.buf = '';
     this.data = null;
