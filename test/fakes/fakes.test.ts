@@ -68,6 +68,23 @@ describe('fake OpenAI', () => {
     });
   });
 
+  it('stall-stream goes silent after N events; stream-error sends OpenAI\'s in-stream error', async () => {
+    fake.next({ kind: 'stall-stream', afterChunks: 2 });
+    const ac = new AbortController();
+    const res = await fetch(`${fake.url}/chat/completions`, { method: 'POST', signal: ac.signal, headers: { authorization: `Bearer ${KEY}` }, body: JSON.stringify({ model: 'x', messages: [], stream: true }) });
+    const reader = res.body!.getReader();
+    let got = '';
+    while (got.split('\n\n').length < 3) got += new TextDecoder().decode((await reader.read()).value);
+    const pending = await Promise.race([reader.read().then(() => 'data'), new Promise((r) => setTimeout(() => r('silent'), 150))]);
+    assert.equal(pending, 'silent');
+    ac.abort();
+    await reader.cancel().catch(() => {});
+    fake.next({ kind: 'stream-error', afterChunks: 1 });
+    await assert.rejects(async () => {
+      for await (const _ of await client.chat.completions.create({ model: 'x', messages: [{ role: 'user', content: 'x' }], stream: true })) void _;
+    }, /server had an error/);
+  });
+
   it('mistral flavour refuses unknown fields with 422 and puts usage on the finish chunk', async () => {
     const m = await startFakeOpenAI({ apiKey: KEY, flavour: 'mistral' });
     try {
