@@ -30,6 +30,8 @@ export interface CallSpec {
   model: unknown;
   stream: boolean;
   gemini?: boolean;
+  /** Gemini :streamGenerateContent without alt=sse: a JSON-array stream instead of SSE. */
+  jsonArray?: boolean;
 }
 
 /**
@@ -59,12 +61,12 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     ticket = await admitRequest(deps.policy, deps.clientIp, req, auth, route, spec.body);
     const call = providers.buildUpstreamCall(spec.surface, spec.body, {
       providerType: route.provider.type, baseUrl: route.provider.baseUrl, apiKey: route.secret(), slug: route.slug, config: route.provider.config,
-    }, { stream: spec.stream, requestedModel: route.name });
+    }, { stream: spec.stream, requestedModel: route.name, clientHeaders: req.headers });
 
     const res = await rt.upstream.send(call, route.provider.timeoutMs, ac.signal);
     if (res.statusCode >= 400) {
       const text = (await readBody(res.body, MAX_ERROR_BODY).catch(() => Buffer.alloc(0))).toString('utf8');
-      throw providers.mapUpstreamError(route.provider.type, res.statusCode, res.headers, text);
+      throw providers.mapUpstreamError(route.provider.type, res.statusCode, res.headers, text, route.secret());
     }
 
     if (!call.stream) {
@@ -75,18 +77,26 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
       } catch {
         throw new GatewayError('upstream_error', 'The upstream provider answered with a body that is not JSON');
       }
-      const out = providers.translateResponse(spec.surface, route.provider.type, parsed, { requestedModel: route.name });
+      const out = providers.translateResponse(spec.surface, route.provider.type, parsed, { requestedModel: route.name, encodingFormat: spec.body.encoding_format });
       usage = out.usage;
       ttft = performance.now() - t0;
-      reply.send(out.body);
+      // Same-family answers come back as the very object parsed: send the upstream's bytes as they are.
+      if (out.body === parsed) reply.type('application/json').send(raw);
+      else reply.send(out.body);
       return;
     }
 
     // Streaming: from here on the gateway writes the raw response itself.
-    const tx = providers.createStreamTranslator(spec.surface, route.provider.type, { requestedModel: route.name });
+    const streamOptions = spec.surface === 'openai-chat'
+      ? { includeUsage: (spec.body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true }
+      : {};
+    const tx = providers.createStreamTranslator(spec.surface, route.provider.type, { requestedModel: route.name, jsonArray: spec.jsonArray, ...streamOptions });
     reply.hijack();
     const out = reply.raw;
-    out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    out.writeHead(200, {
+      'content-type': spec.jsonArray ? 'application/json; charset=utf-8' : 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no',
+    });
     try {
       for await (const chunk of res.body) {
         const bytes = tx.push(chunk as Buffer);

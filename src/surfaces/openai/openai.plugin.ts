@@ -46,8 +46,10 @@ export function geminiRoutes(rt: GatewayRuntime) {
       const m = /^(.+):(generateContent|streamGenerateContent)$/.exec(target);
       if (!m) throw new GatewayError('invalid_request', 'Expected models/{model}:generateContent or :streamGenerateContent');
       const body = objectBody(req.body);
+      const stream = m[2] === 'streamGenerateContent';
+      const alt = (req.query as Record<string, unknown>).alt;
       await runGatewayCall(rt, req, reply, {
-        surface: 'gemini-generate', errorSurface: 'gemini', body, model: decodeURIComponent(m[1]), stream: m[2] === 'streamGenerateContent', gemini: true,
+        surface: 'gemini-generate', errorSurface: 'gemini', body, model: decodeURIComponent(m[1]), stream, gemini: true, jsonArray: stream && alt !== 'sse',
       });
     });
   };
