@@ -75,6 +75,22 @@ describe('MCP access: key, server resolution, grant, sessions, Origin', () => {
     await assert.rejects(connectClient(odock, otherServerId, secret), httpStatus(404));
   });
 
+  test('tool-rule and grant changes apply from the next request of an open session', async () => {
+    const k = await org.key([serverId]);
+    const { client } = await connectClient(odock, 'main', k.secret);
+    try {
+      assert.ok((await client.listTools()).tools.some((t) => t.name === 'echo'));
+      await org.patchServer(serverId, { blockedTools: ['echo'] });
+      assert.ok(!(await client.listTools()).tools.some((t) => t.name === 'echo'));
+      await org.patchServer(serverId, { blockedTools: [] });
+      assert.ok((await client.listTools()).tools.some((t) => t.name === 'echo'));
+      await org.admin.ok('DELETE', `${org.base}/api-keys/${k.keyId}/mcp-access/${serverId}`);
+      await assert.rejects(client.listTools(), httpStatus(403));
+    } finally {
+      await client.close();
+    }
+  });
+
   test('revoking the key cuts the session off at its next request', async () => {
     const k = await org.key([serverId]);
     const { client } = await connectClient(odock, 'main', k.secret);

@@ -15,7 +15,7 @@ const alive = (pid: number) => {
   }
 };
 
-const text = (r: { content: unknown }) => (r.content as { text: string }[])[0].text;
+const text = (r: unknown) => (r as { content: { text: string }[] }).content[0].text;
 
 describe('STDIO servers: one child per server, restarted on crash and on change, stopped on shutdown', () => {
   let odock: TestOdock;
@@ -120,6 +120,18 @@ describe('STDIO servers: one child per server, restarted on crash and on change,
     await assert.rejects(client.listTools());
     await client.close().catch(() => {});
     await org.patchServer(serverId, { enabled: true });
+  });
+
+  test('a command that is missing or exits at once → 502 mcp_upstream_error', async () => {
+    const missing = await org.server({ slug: 'missing', transport: 'STDIO', command: '/nonexistent/mcp-server' });
+    const quits = await org.server({ slug: 'quits', transport: 'STDIO', command: process.execPath, args: ['-e', 'process.exit(3)'] });
+    const k = await org.key([missing.id, quits.id]);
+    for (const slug of ['missing', 'quits']) {
+      const r = await rawPost(odock, slug, k.secret, INIT);
+      assert.equal(r.status, 502, slug);
+      assert.equal(r.json.error.code, 'mcp_upstream_error');
+      assert.ok(!r.text.includes('nonexistent'), 'the command is not in the error');
+    }
   });
 
   test('shutting Odock down stops the child', async () => {

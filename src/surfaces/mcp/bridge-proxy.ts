@@ -35,7 +35,7 @@ export async function proxyBridge(call: McpCall, post: ParsedPost | null): Promi
   if (call.req.method === 'GET') {
     const entry = log.add({ method: 'GET' });
     if (!session) throw sessionRequired();
-    const out = new ClientStream(reply, {}, 200, true);
+    const out = new ClientStream(reply, {});
     const unwatch = rt.guard.watch(call, () => out.end());
     session.attach(out);
     await new Promise<void>((resolve) => out.onClose(resolve));
@@ -76,7 +76,7 @@ async function answer(call: McpCall, session: BridgeSession, requests: RpcMessag
   const unanswered = new Set<RpcId>(requests.map((m) => m.id as RpcId));
   const sse = acceptsSse(call.req.headers.accept);
   const collected: RpcMessage[] = [...local];
-  const out = sse ? new ClientStream(call.reply, headers, 200, false) : undefined;
+  const out = sse ? new ClientStream(call.reply, headers) : undefined;
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
 

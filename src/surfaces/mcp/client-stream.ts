@@ -24,19 +24,17 @@ export class ClientStream {
   bytes = 0;
   closed = false;
 
-  constructor(reply: FastifyReply, headers: Record<string, string>, status = 200, keepAlive = false) {
+  constructor(reply: FastifyReply, headers: Record<string, string>) {
     reply.hijack();
     this.out = reply.raw;
-    this.out.writeHead(status, {
+    this.out.writeHead(200, {
       'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no', ...headers,
     });
     this.out.flushHeaders();
     this.out.on('close', () => this.markClosed());
     open.add(this);
-    if (keepAlive) {
-      this.timer = setInterval(() => this.write(': keep-alive\n\n'), KEEPALIVE_MS);
-      this.timer.unref();
-    }
+    this.timer = setInterval(() => this.write(': keep-alive\n\n'), KEEPALIVE_MS);
+    this.timer.unref();
   }
 
   write(text: string): boolean {

@@ -93,6 +93,11 @@ async function handle(mcp: McpRuntime, deps: AppDeps, req: FastifyRequest<{ Para
   } catch (e) {
     if (e instanceof ClientGone || ac.signal.aborted) {
       log.fail(499, 'client_disconnected');
+      // Nobody is left to answer: release the socket instead of leaving the reply pending.
+      if (!reply.sent) {
+        reply.hijack();
+        reply.raw.destroy();
+      }
       return;
     }
     const ge = toGatewayError(e);

@@ -16,7 +16,7 @@ import { cut, type UpstreamRes } from './upstream-http.ts';
  * request, each unanswered request gets a JSON-RPC error: never a silent, truncated success.
  */
 export async function relaySse(call: McpCall, res: UpstreamRes, headers: Record<string, string>, s: Screened | undefined, standalone: boolean): Promise<void> {
-  const out = new ClientStream(call.reply, headers, 200, standalone);
+  const out = new ClientStream(call.reply, headers);
   const unwatch = call.rt.guard.watch(call, () => {
     out.end();
     cut(res);

@@ -30,6 +30,15 @@ export class UpstreamAuth {
   constructor(private readonly agent: Dispatcher, private readonly allowPrivate: boolean) {}
 
   async headers(route: McpServerRoute): Promise<Record<string, string>> {
+    try {
+      return await this.credentials(route);
+    } catch (e) {
+      // A stored secret that no longer decrypts is a credentials problem, not a crash.
+      throw e instanceof GatewayError ? e : authError();
+    }
+  }
+
+  private async credentials(route: McpServerRoute): Promise<Record<string, string>> {
     switch (route.authType) {
       case 'BEARER': {
         const secret = route.authSecret();

@@ -69,14 +69,16 @@ export class Mux {
 
   private async start(): Promise<Channel> {
     if (this.restartDelay > 0) await new Promise((r) => setTimeout(r, this.restartDelay));
-    const ch = this.o.open();
-    ch.onmessage = (m) => this.fromUpstream(ch, m);
-    ch.onclose = (reason) => this.lost(ch, reason);
+    let ch: Channel | undefined;
     try {
-      await ch.start();
+      const opened = this.o.open(); // may throw: a stored env that no longer decrypts
+      ch = opened;
+      opened.onmessage = (m) => this.fromUpstream(opened, m);
+      opened.onclose = (reason) => this.lost(opened, reason);
+      await opened.start();
       if (this.o.shared) await this.handshake(ch);
     } catch (e) {
-      await ch.close().catch(() => {});
+      await ch?.close().catch(() => {});
       this.restartDelay = Math.min(MAX_RESTART_DELAY_MS, Math.max(250, this.restartDelay * 2));
       throw e instanceof GatewayError ? e : new GatewayError('mcp_upstream_error', 'The MCP server could not be started');
     }
@@ -103,7 +105,7 @@ export class Mux {
       params: { protocolVersion: BRIDGE_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'odock-gateway', version: '0.1.0' } },
     });
     const m = await answer.finally(() => this.internal.delete(id));
-    if (!m.result) throw new GatewayError('mcp_upstream_error', 'The MCP server refused initialize');
+    if (!m.result) throw new GatewayError('mcp_upstream_error', 'The MCP server did not initialize');
     this.initResult = m.result;
     await ch.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
   }
@@ -234,6 +236,8 @@ export class Mux {
   }
 
   private lost(ch: Channel, reason: string): void {
+    // A child that dies during the handshake fails it now rather than at its timeout.
+    for (const waiter of this.internal.values()) waiter({ jsonrpc: '2.0', id: null, error: { code: RPC_INTERNAL, message: reason } });
     if (this.channel !== ch) return;
     this.channel = undefined;
     this.failAll('The MCP server went away');
