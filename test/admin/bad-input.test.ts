@@ -58,8 +58,9 @@ for (const dialect of DIALECTS) {
     });
 
     await t.test('invalid JSON is a 400 invalid_request_body; wrong types name the field', async () => {
+      const cookie = await cookieOf();
       for (const raw of ['{"type":', '{type: "ORGANISATION"}', "{'type':'TEAM'}", '[]', '"ORGANISATION"', '42', 'null', '{"type":"ORGANISATION"}}']) {
-        const res = await fetch(`${odock.url}${k}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: await cookieOf() }, body: raw });
+        const res = await fetch(`${odock.url}${k}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: raw });
         const body = (await res.json()) as { error: { code: string; message: string } };
         assert.equal(res.status, 400, raw);
         assert.equal(body.error.code, 'invalid_request_body', raw);
