@@ -81,9 +81,14 @@ export function openStore(opts: StoreOptions): Store {
         ? opts.schema ?? (await sql<{ s: string | null }>`select current_schema() as s`.execute(db)).rows[0]?.s ?? undefined
         : undefined;
       const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema });
-      const { error, results } = await migrator.migrateToLatest();
-      if (error) throw error;
-      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+      for (let attempt = 1; ; attempt++) {
+        const { error, results } = await migrator.migrateToLatest();
+        if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+        // Kysely's introspection reads every schema of the database; one dropped meanwhile (by
+        // another app or a parallel test) fails that read with 3F000. Nothing was applied: retry.
+        if (attempt < 5 && (error as { code?: string }).code === '3F000') continue;
+        throw error;
+      }
     },
     async ping() {
       try {
