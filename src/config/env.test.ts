@@ -65,7 +65,7 @@ test('every bad variable is named at once, and a secret value is not echoed', ()
 
 test('the server process itself refuses to start on a bad variable, naming it', () => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { PATH: process.env.PATH, PORT: 'eighty', ODOCK_DATA_DIR: '/nonexistent/odock-never-created' }, encoding: 'utf8', timeout: 20_000,
+    env: { PATH: process.env.PATH, PORT: 'eighty', ODOCK_DATA_DIR: '/nonexistent/odock-never-created' }, encoding: 'utf8', timeout: 90_000,
   });
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /PORT/);
