@@ -8,7 +8,7 @@ import { openStore } from '../store/db.ts';
 import { PG_URL, dropSchema, needPostgres, uniqueSchema } from '../../test/helpers/services.ts';
 
 function migrateCli(env: Record<string, string>) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/migrate.ts'], { env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env }, encoding: 'utf8', timeout: 30_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/migrate.ts'], { env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env }, encoding: 'utf8', timeout: 90_000 });
 }
 
 /** `npm run migrate` applies the migrations once, lists them, and is a no-op the second time. */

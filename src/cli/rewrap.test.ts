@@ -15,7 +15,7 @@ import { hashKey } from '../auth/key-format.ts';
 /** Runs `npm run rewrap-secrets` as an operator would, against an instance's storage. */
 function rewrapCli(odock: TestOdock, env: Record<string, string>) {
   return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/rewrap.ts'], {
-    env: { PATH: process.env.PATH, ...odock.env, ...env }, encoding: 'utf8', timeout: 30_000,
+    env: { PATH: process.env.PATH, ...odock.env, ...env }, encoding: 'utf8', timeout: 90_000,
   });
 }
 
