@@ -65,7 +65,6 @@ async function handle(mcp: McpRuntime, deps: AppDeps, req: FastifyRequest<{ Para
     const auth = await deps.keyLookup.authenticate(rawKey);
     log.orgId = auth.orgId;
     log.keyId = auth.keyId;
-    if (req.method === 'POST') post = parseRpcBody(req.body);
     const route = resolveServer(await deps.orgRoutes.get(auth.orgId), req.params.target);
     log.serverId = route.id;
     if (!auth.mcpServerIdSet.has(route.id)) throw new GatewayError('mcp_not_allowed', 'This API key has no access to this MCP server');
@@ -82,6 +81,7 @@ async function handle(mcp: McpRuntime, deps: AppDeps, req: FastifyRequest<{ Para
       policy = undefined;
     }
 
+    if (req.method === 'POST') post = parseRpcBody(req.body);
     const sid = req.headers['mcp-session-id'];
     const session = typeof sid === 'string' && sid.length > 0 ? mcp.sessions.open(auth, route.id, sid) : null;
     // Unknown, forged, or another key's session: 404 tells a client to start a new session.
@@ -101,7 +101,7 @@ async function handle(mcp: McpRuntime, deps: AppDeps, req: FastifyRequest<{ Para
       return;
     }
     const ge = toGatewayError(e);
-    noteRequest(log, req.method, post);
+    noteRequest(log, req.method, post ?? (req.method === 'POST' ? tryParse(req.body) : null));
     log.fail(ge.status, ge.code);
     if (reply.sent) {
       reply.raw.end();
@@ -138,6 +138,14 @@ function checkOrigin(req: FastifyRequest): void {
     /* refused below */
   }
   throw new GatewayError('forbidden', 'Requests from this Origin are not allowed');
+}
+
+function tryParse(body: unknown): ParsedPost | null {
+  try {
+    return parseRpcBody(body);
+  } catch {
+    return null;
+  }
 }
 
 /** A request refused before its messages were screened still records what it asked for. */
