@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core (never a downloaded browser), the built console,
 // and small page helpers shared by the console tests.
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { TestContext } from 'node:test';
@@ -36,19 +36,46 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds web/dist when it is missing or older than the console's sources, so the tests never drive a stale build. */
-export function ensureConsoleBuilt(): void {
+/**
+ * Builds web/dist when it is missing or older than the console's sources, so the tests never
+ * drive a stale build. Test files run in parallel: a directory lock keeps two builds from
+ * emptying web/dist under each other's server.
+ */
+export async function ensureConsoleBuilt(): Promise<void> {
   const index = join(ROOT, 'web/dist/index.html');
-  const sources = Math.max(newestMtime(join(ROOT, 'web/src')), statSync(join(ROOT, 'web/index.html')).mtimeMs, statSync(join(ROOT, 'web/vite.config.ts')).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('vite build of the console failed');
+  const fresh = () => {
+    const sources = Math.max(newestMtime(join(ROOT, 'web/src')), statSync(join(ROOT, 'web/index.html')).mtimeMs, statSync(join(ROOT, 'web/vite.config.ts')).mtimeMs);
+    return existsSync(index) && statSync(index).mtimeMs >= sources;
+  };
+  if (fresh()) return;
+  const lock = join(ROOT, 'test-results', '.console-build.lock');
+  mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+  const until = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A stale lock (a crashed build) is older than any build takes.
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > until) throw new Error('timed out waiting for another console build');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    if (fresh()) return;
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('vite build of the console failed');
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export async function newContext(browser: Browser, baseURL: string, viewport = { width: 1366, height: 900 }): Promise<BrowserContext> {
   const ctx = await browser.newContext({ baseURL, viewport });
   await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
-  ctx.setDefaultTimeout(15_000);
+  // Generous: on a loaded 2-core machine three Chromiums and three Odocks share the CPU.
+  ctx.setDefaultTimeout(30_000);
   return ctx;
 }
 
@@ -86,6 +113,7 @@ export async function choose(page: Page, scope: Page | Locator, label: string, o
 
 export async function login(page: Page, email: string, password: string): Promise<void> {
   await page.goto('/login');
+  await page.waitForLoadState('networkidle');
   await field(page, 'Email').fill(email);
   await field(page, 'Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
@@ -100,4 +128,19 @@ export function dialog(page: Page, title: string | RegExp): Locator {
 export async function goTo(page: Page, section: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: section, exact: true }).click();
   await page.getByRole('heading', { level: 2, name: section, exact: true }).waitFor();
+}
+
+/** Runs dependent steps as subtests: after a failure the rest are skipped (not failed in cascade) and the page is captured. */
+export function stepper(t: TestContext, page: Page) {
+  let broken = false;
+  return (name: string, fn: () => Promise<void>) => t.test(name, async (st) => {
+    if (broken) return st.skip('an earlier step failed');
+    try {
+      await fn();
+    } catch (err) {
+      broken = true;
+      await shot(page, `failure-${name.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => {});
+      throw err;
+    }
+  });
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startOdock, type TestOdock } from '../helpers/odock.ts';
-import { dialog, ensureConsoleBuilt, goTo, launchBrowser, login, needChromium, newContext, shot, watchErrors } from './browser.ts';
+import { dialog, ensureConsoleBuilt, goTo, launchBrowser, login, needChromium, newContext, stepper, shot, watchErrors } from './browser.ts';
 import { FAKE_REPLY, startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.ts';
 import { activateOpenAI, addModelsFromCatalog, addProviderKey, CATALOG_MODELS, createOrganisationKey, grantModels, revealAndCopy } from './setup-steps.ts';
 
@@ -28,7 +28,7 @@ async function expectStatus(p: Promise<unknown>, status: number, code: string) {
 
 test('console: Initial Setup walkthrough, then reveal-once, rotate, revoke and model access', async (t) => {
   if (!needChromium(t)) return;
-  ensureConsoleBuilt();
+  await ensureConsoleBuilt();
   const upstream: FakeOpenAI = await startFakeOpenAI({ apiKey: PROVIDER_SECRET });
   t.after(() => upstream.close());
   const odock = await startOdock({ serveConsole: true });
@@ -39,12 +39,7 @@ test('console: Initial Setup walkthrough, then reveal-once, rotate, revoke and m
   const page: Page = await ctx.newPage();
   const errors = watchErrors(page);
 
-  // Steps build on each other: after a failure the rest are skipped, not failed in cascade.
-  let broken = false;
-  const step = (name: string, fn: () => Promise<void>) => t.test(name, async (st) => {
-    if (broken) return st.skip('an earlier step failed');
-    try { await fn(); } catch (err) { broken = true; throw err; }
-  });
+  const step = stepper(t, page);
 
   let keyUrl = '';
   let firstKey = '';

@@ -4,13 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AdminClient } from '../helpers/admin-client.ts';
 import { startOdock } from '../helpers/odock.ts';
-import { ensureConsoleBuilt, goTo, launchBrowser, login, needChromium, newContext, shot, watchErrors } from './browser.ts';
+import { ensureConsoleBuilt, goTo, launchBrowser, login, needChromium, newContext, stepper, shot, watchErrors } from './browser.ts';
 
 const MEMBER = { email: 'viewer@example.test', password: 'member-password-1', name: 'Vera Viewer' };
 
 test('console: a member sees everything read-only', async (t) => {
   if (!needChromium(t)) return;
-  ensureConsoleBuilt();
+  await ensureConsoleBuilt();
   const odock = await startOdock({ serveConsole: true });
   t.after(() => odock.close());
 
@@ -29,8 +29,9 @@ test('console: a member sees everything read-only', async (t) => {
   const page = await (await newContext(browser, odock.url)).newPage();
   const errors = watchErrors(page);
   await login(page, MEMBER.email, MEMBER.password);
+  const step = stepper(t, page);
 
-  await t.test('providers: no activation, no key creation, no deactivation', async () => {
+  await step('providers: no activation, no key creation, no deactivation', async () => {
     await page.getByText('Read-only access').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Activate Anthropic' }).isDisabled(), true);
     await shot(page, 'member-01-providers');
@@ -43,7 +44,7 @@ test('console: a member sees everything read-only', async (t) => {
     await shot(page, 'member-02-provider-detail');
   });
 
-  await t.test('models and API keys: creation disabled, key actions absent, reveal disabled', async () => {
+  await step('models and API keys: creation disabled, key actions absent, reveal disabled', async () => {
     await goTo(page, 'Models');
     await page.getByRole('link', { name: 'gpt-4.1-mini' }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Add From Catalog' }).isDisabled(), true);
@@ -64,7 +65,7 @@ test('console: a member sees everything read-only', async (t) => {
     assert.equal(await page.getByRole('button', { name: 'Batch Add' }).count(), 0);
   });
 
-  await t.test('teams and users: creation disabled', async () => {
+  await step('teams and users: creation disabled', async () => {
     await goTo(page, 'Teams');
     assert.equal(await page.getByRole('button', { name: 'Create Team' }).isDisabled(), true);
     await goTo(page, 'Users');
@@ -73,7 +74,7 @@ test('console: a member sees everything read-only', async (t) => {
     await shot(page, 'member-04-users');
   });
 
-  await t.test('the server refuses a member\'s writes too', async () => {
+  await step('the server refuses a member\'s writes too', async () => {
     const r = await page.request.post(`${org}/api-keys/${key.id}/revoke`);
     assert.equal(r.status(), 403);
     assert.equal((await r.json()).error.code, 'forbidden');

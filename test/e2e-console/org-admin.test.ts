@@ -5,11 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AdminClient } from '../helpers/admin-client.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startOdock } from '../helpers/odock.ts';
-import { choose, dialog, ensureConsoleBuilt, field, goTo, launchBrowser, login, needChromium, newContext, shot, watchErrors } from './browser.ts';
+import { choose, dialog, ensureConsoleBuilt, field, goTo, launchBrowser, login, needChromium, newContext, stepper, shot, watchErrors } from './browser.ts';
 
 test('console: teams, users, team keys, MCP servers, model variants, tokens, organisations, tablet', async (t) => {
   if (!needChromium(t)) return;
-  ensureConsoleBuilt();
+  await ensureConsoleBuilt();
   const odock = await startOdock({ serveConsole: true });
   t.after(() => odock.close());
   const admin = await AdminClient.login(odock.url);
@@ -24,11 +24,7 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
   const errors = watchErrors(page);
   await login(page, ADMIN_EMAIL, ADMIN_PASSWORD);
 
-  let broken = false;
-  const step = (name: string, fn: () => Promise<void>) => t.test(name, async (st) => {
-    if (broken) return st.skip('an earlier step failed');
-    try { await fn(); } catch (err) { broken = true; throw err; }
-  });
+  const step = stepper(t, page);
 
   await step('teams: create and rename', async () => {
     await goTo(page, 'Teams');
@@ -153,6 +149,20 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
     await grant.getByRole('button', { name: 'Grant Model Access' }).click();
     await page.getByRole('table', { name: 'API keys with access' }).getByRole('link', { name: 'payments-backend' }).waitFor();
     await shot(page, 'admin-05-model-variant');
+  });
+
+  await step('policies: the server\'s validation error is shown in place, a valid policy saves', async () => {
+    await goTo(page, 'API Keys');
+    await page.getByRole('link', { name: 'payments-backend' }).click();
+    const editor = page.getByLabel('Policies of this key');
+    await editor.fill('{ "ratelimit": { "requests": { "per_second": -1 } } }');
+    await page.getByRole('button', { name: 'Save policies' }).click();
+    await page.getByText(/policies\.ratelimit\.requests\.per_second/).waitFor();
+    await editor.fill('{ "ratelimit": { "requests": { "per_minute": 120 } } }');
+    await page.getByRole('button', { name: 'Save policies' }).click();
+    await page.getByText('Policies saved').waitFor();
+    const saved = await admin.ok('GET', `${org}/api-keys`);
+    assert.equal(saved.items.find((k: { name: string }) => k.name === 'payments-backend').policies.ratelimit.requests.per_minute, 120);
   });
 
   await step('settings: an operator access token, shown once, works on /api', async () => {

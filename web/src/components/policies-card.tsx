@@ -1,5 +1,6 @@
 // Policies are a JSON object (product.md, "Policies"); an editor with the documented example is
 // clearer than a dozen optional number fields, and the server's validation message is shown in place.
+// No format-on-blur: reflowing the editor on blur moves the Save button away from a pending click.
 import { Anchor, Button, Card, Group, JsonInput, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
@@ -65,7 +66,6 @@ export function PoliciesCard(p: { policies: Policies | null | undefined; canEdit
           autosize
           minRows={4}
           maxRows={18}
-          formatOnBlur
           validationError="Not valid JSON"
           error={error}
           readOnly={!p.canEdit}

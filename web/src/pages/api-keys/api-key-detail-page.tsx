@@ -1,6 +1,6 @@
 // An API key: tabs Details (Reveal API Key card, details, policies), Model Access, MCP Access,
 // Rotation History; actions Rotate, Revoke / Unrevoke (confirmed), rename and delete.
-import { Alert, Badge, Button, Grid, Group, Menu, Stack, Tabs, Text } from '@mantine/core';
+import { Alert, Badge, Button, Grid, Group, Menu, Tabs, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconBan, IconCircleCheck, IconCpu, IconDots, IconHistory, IconInfoCircle, IconKey, IconPlugConnected, IconRefresh, IconTrash } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -96,13 +96,13 @@ function ApiKeyDetail({ apiKey: k }: { apiKey: ApiKey }) {
         <Tabs.Panel value="details">
           <Grid gap="lg">
             <Grid.Col span={{ base: 12, lg: 7 }}>
-              <Stack gap="lg">
-                <RevealCard apiKey={k} secret={secret} onRevealed={(s) => { setSecret(s); void qc.invalidateQueries({ queryKey: key }); void refresh(); }} />
-                <PoliciesCard scope="key" policies={k.policies} canEdit={canMutate} onSave={async (policies) => qc.setQueryData(key, await api.updateApiKey(orgId, k.id, { policies }))} />
-              </Stack>
+              <RevealCard apiKey={k} secret={secret} onRevealed={(s) => { setSecret(s); void qc.invalidateQueries({ queryKey: key }); void refresh(); }} />
             </Grid.Col>
             <Grid.Col span={{ base: 12, lg: 5 }}>
               <KeyDetailsCard apiKey={k} />
+            </Grid.Col>
+            <Grid.Col span={12}>
+              <PoliciesCard scope="key" policies={k.policies} canEdit={canMutate} onSave={async (policies) => qc.setQueryData(key, await api.updateApiKey(orgId, k.id, { policies }))} />
             </Grid.Col>
           </Grid>
         </Tabs.Panel>

@@ -1,5 +1,5 @@
 // A model: its mapping and pricing, policies, and the API keys granted to it (Batch Add, remove).
-import { Badge, Button, Card, Grid, Group, Menu, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Grid, Group, Menu, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconCopyPlus, IconDots, IconKey, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -68,7 +68,7 @@ function ModelDetail({ model }: { model: Model }) {
               <Title order={4} mb="sm">Details</Title>
               <DetailList
                 items={[
-                  ['Provider', provider ? <Link to={`/orgs/${orgId}/providers/${provider.id}`}>{provider.name || PROVIDER_LABEL[provider.type]}</Link> : '—'],
+                  ['Provider', provider ? <Anchor component={Link} to={`/orgs/${orgId}/providers/${provider.id}`} size="sm">{provider.name || PROVIDER_LABEL[provider.type]}</Anchor> : '—'],
                   ['Provider key', model.providerApiKeyId ? (providerKey ? `${providerKey.name} (…${providerKey.keyPreview})${providerKey.revoked ? ' · revoked' : ''}` : '…') : <Text size="sm" c="orange.7">None: requests fail until one is set</Text>],
                   ['Upstream slug', <Mono>{model.slug}</Mono>],
                   ['Capabilities', model.capabilities.length ? <Group gap={4}>{model.capabilities.map((c) => <Badge key={c} size="sm" variant="outline" color="gray">{c}</Badge>)}</Group> : '—'],
