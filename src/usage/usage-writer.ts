@@ -4,6 +4,16 @@ import type { Logger } from 'pino';
 import type { Database, McpUsageRecordTable, UsageRecordTable } from '../store/schema.ts';
 import type { Metrics } from '../observability/metrics.ts';
 
+/**
+ * The database refused this data (as opposed to being unreachable): PostgreSQL SQLSTATE classes
+ * 22 (data exception) and 23 (integrity constraint), SQLite constraint/type/size errors. Only
+ * these make a record droppable; anything else is retried.
+ */
+function isRowRejection(e: unknown): boolean {
+  const code = String((e as { code?: unknown })?.code ?? '');
+  return /^2[23][0-9A-Z]{3}$/.test(code) || /^SQLITE_(CONSTRAINT|MISMATCH|TOOBIG|RANGE)/.test(code);
+}
+
 export type UsageRecordInput = Omit<UsageRecordTable, 'id' | 'created_at'> & { created_at?: string };
 export type McpUsageRecordInput = Omit<McpUsageRecordTable, 'id' | 'created_at'> & { created_at?: string };
 
@@ -72,23 +82,15 @@ export class UsageWriter {
   private async doFlush(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.slice(0, BATCH);
-      try {
-        await this.db.insertInto('usage_records').values(batch).onConflict((oc) => oc.column('request_id').doNothing()).execute();
-      } catch (e) {
-        this.logger?.warn({ err: (e as Error).message, pending: this.pending.length }, 'usage write failed; will retry');
-        return;
-      }
+      const ok = await this.write(batch, (rows) => this.db.insertInto('usage_records').values(rows).onConflict((oc) => oc.column('request_id').doNothing()).execute());
+      if (!ok) return;
       this.pending.splice(0, batch.length);
       this.metrics?.usageRecordsWritten(batch.length);
     }
     while (this.pendingMcp.length > 0) {
       const batch = this.pendingMcp.slice(0, BATCH);
-      try {
-        await this.db.insertInto('mcp_usage_records').values(batch).onConflict((oc) => oc.column('request_id').doNothing()).execute();
-      } catch (e) {
-        this.logger?.warn({ err: (e as Error).message }, 'MCP usage write failed; will retry');
-        return;
-      }
+      const ok = await this.write(batch, (rows) => this.db.insertInto('mcp_usage_records').values(rows).onConflict((oc) => oc.column('request_id').doNothing()).execute());
+      if (!ok) return;
       this.pendingMcp.splice(0, batch.length);
     }
     this.metrics?.usagePending.set(this.pendingCount);
@@ -99,6 +101,33 @@ export class UsageWriter {
         for (const id of ids) this.lastUsed.add(id);
       });
     }
+  }
+
+  /**
+   * Writes a batch. The database being unreachable keeps the batch for the next tick (false).
+   * Any other failure means a row the database refuses: the rows are then written one by one
+   * and a refused row is dropped and logged, so one bad record can never block every later one.
+   */
+  private async write<R>(batch: R[], insert: (rows: R[]) => Promise<unknown>): Promise<boolean> {
+    try {
+      await insert(batch);
+      return true;
+    } catch (e) {
+      if (!isRowRejection(e)) {
+        this.logger?.warn({ err: (e as Error).message, pending: this.pendingCount }, 'usage write failed; will retry');
+        return false;
+      }
+    }
+    for (const row of batch) {
+      try {
+        await insert([row]);
+      } catch (e) {
+        if (!isRowRejection(e)) return false; // rows already written are ignored as duplicates next time
+        this.dropped++;
+        this.logger?.error({ err: (e as Error).message }, 'usage record refused by the database; dropped');
+      }
+    }
+    return true;
   }
 
   /** Stops the timer and writes what is pending, retrying until `deadlineMs` passes. */

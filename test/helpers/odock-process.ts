@@ -11,10 +11,23 @@ export interface OdockProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Odock as a real separate process (`src/main.ts`), as an operator runs it. */
+let built: Promise<void> | undefined;
+
+/** The server bundle `npm start` runs, rebuilt when a source file is newer. */
+export function ensureBundle(): Promise<void> {
+  built ??= (async () => {
+    // @ts-expect-error: a plain .mjs script without type declarations
+    const b = await import('../../scripts/build-server.mjs');
+    if (b.bundleIsStale()) await b.buildServer();
+  })();
+  return built;
+}
+
+/** Odock as a real separate process (the bundle `npm start` runs), as an operator runs it. */
 export async function spawnOdock(env: Record<string, string>): Promise<OdockProcess> {
+  await ensureBundle();
   const dataDir = mkdtempSync(join(tmpdir(), 'odock-proc-'));
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const proc = spawn(process.execPath, ['dist/odock.mjs'], {
     cwd: process.cwd(),
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ODOCK_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -23,7 +36,7 @@ export async function spawnOdock(env: Record<string, string>): Promise<OdockProc
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`odock did not start:\n${out}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`odock did not start:\n${out}`)), 60_000);
     const onData = () => {
       const m = /listening on (http:\/\/[^\s]+)/.exec(out);
       if (m) {
