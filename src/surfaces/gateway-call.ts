@@ -122,6 +122,11 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     if (e instanceof ClientAbort || ac.signal.aborted) {
       status = 499;
       errorCode = 'client_disconnected';
+      // Nobody is listening any more: release the socket instead of leaving the reply pending.
+      if (!reply.sent) {
+        reply.hijack();
+        reply.raw.destroy();
+      }
       return;
     }
     const ge = toGatewayError(e);
