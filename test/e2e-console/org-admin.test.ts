@@ -202,6 +202,22 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
     await shot(page, 'tablet-03-providers');
   });
 
+  await step('lists page on the server: Next and Previous follow the cursors', async () => {
+    await page.setViewportSize({ width: 1366, height: 900 });
+    for (let i = 1; i <= 26; i++) await admin.ok('POST', `${org}/api-keys`, { type: 'ORGANISATION', name: `batch-key-${String(i).padStart(2, '0')}` });
+    await goTo(page, 'API Keys');
+    const table = page.getByRole('table', { name: 'API keys' });
+    await table.getByRole('link', { name: 'batch-key-26' }).waitFor();
+    await page.getByText('Page 1', { exact: true }).waitFor();
+    assert.equal(await table.getByRole('link').count(), 25);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('Page 2', { exact: true }).waitFor();
+    await table.getByRole('link', { name: 'payments-backend' }).waitFor();
+    assert.equal(await table.getByRole('link').count(), 2);
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await table.getByRole('link', { name: 'batch-key-26' }).waitFor();
+  });
+
   assert.deepEqual(errors, [], 'no uncaught errors in the page');
 });
 

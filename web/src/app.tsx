@@ -1,7 +1,7 @@
 // Routes. Everything organisation-scoped lives under /orgs/:orgId so links can be shared.
 import { Center, Loader } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { onUnauthorized } from './api/client.ts';
 import { meQueryKey, useMe } from './hooks/use-session.ts';
@@ -19,8 +19,10 @@ import { ProvidersPage } from './pages/providers/providers-page.tsx';
 import { SettingsPage } from './pages/settings/settings-page.tsx';
 import { TeamDetailPage } from './pages/teams/team-detail-page.tsx';
 import { TeamsPage } from './pages/teams/teams-page.tsx';
-import { UsagePage } from './pages/usage/usage-page.tsx';
 import { UsersPage } from './pages/users/users-page.tsx';
+
+// The charts library is most of the bundle: load it with the Usage page only.
+const UsagePage = lazy(() => import('./pages/usage/usage-page.tsx').then((m) => ({ default: m.UsagePage })));
 
 const LAST_ORG = 'odock.lastOrg';
 
@@ -74,7 +76,7 @@ export function App() {
           <Route path="teams" element={<TeamsPage />} />
           <Route path="teams/:teamId" element={<TeamDetailPage />} />
           <Route path="users" element={<UsersPage />} />
-          <Route path="usage" element={<UsagePage />} />
+          <Route path="usage" element={<Suspense fallback={<Center mt={80}><Loader aria-label="Loading" /></Center>}><UsagePage /></Suspense>} />
           <Route path="settings" element={<SettingsPage />} />
         </Route>
         <Route path="*" element={<NotFoundPage />} />

@@ -192,7 +192,7 @@ export interface McpUsageRecord {
   createdAt: string;
   apiKeyId: string | null;
   mcpServerId?: string | null;
-  serverName?: string | null;
+  blocked?: boolean;
   method: string | null;
   tool: string | null;
   bytesIn?: number;

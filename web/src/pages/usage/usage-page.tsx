@@ -34,7 +34,9 @@ export function UsagePage() {
 
   const keys = useQuery({ queryKey: ['org', orgId, 'api-keys', 'all'], queryFn: () => fetchAll((q) => api.listApiKeys(orgId, q)) });
   const models = useQuery({ queryKey: ['org', orgId, 'models', 'all'], queryFn: () => fetchAll((q) => api.listModels(orgId, q)) });
+  const servers = useQuery({ queryKey: ['org', orgId, 'mcp-servers', 'all'], queryFn: () => fetchAll((q) => api.listMcpServers(orgId, q)), enabled: tab === 'mcp' });
   const keyName = new Map((keys.data?.items ?? []).map((k) => [k.id, k.name ?? k.maskedKey]));
+  const serverName = new Map((servers.data?.items ?? []).map((x) => [x.id, x.name]));
 
   const filters = { apiKeyId, modelId, status, from: bounds.from, to: bounds.to };
   const paged = usePagedQuery(['org', orgId, 'usage'], (q) => api.listUsage(orgId, q), { filters });
@@ -125,9 +127,9 @@ export function UsagePage() {
             columns={[
               { key: 'time', header: 'Time', render: (r) => <Text size="sm">{formatDateTime(r.createdAt)}</Text> },
               { key: 'key', header: 'API key', render: (r) => <Text size="sm">{r.apiKeyId ? keyName.get(r.apiKeyId) ?? 'Deleted key' : '—'}</Text> },
-              { key: 'server', header: 'Server', render: (r) => <Text size="sm">{r.serverName ?? r.mcpServerId ?? '—'}</Text> },
+              { key: 'server', header: 'Server', render: (r) => <Text size="sm">{r.mcpServerId ? serverName.get(r.mcpServerId) ?? 'Deleted server' : '—'}</Text> },
               { key: 'method', header: 'Method / tool', render: (r) => <Text size="sm" ff="monospace">{r.method ?? '—'}{r.tool ? ` · ${r.tool}` : ''}</Text> },
-              { key: 'status', header: 'Status', render: (r) => <StatusBadge status={r.status} errorCode={r.errorCode} /> },
+              { key: 'status', header: 'Status', render: (r) => <Group gap={4}><StatusBadge status={r.status} errorCode={r.errorCode} />{r.blocked && <Badge variant="outline" color="red" size="sm">blocked</Badge>}</Group> },
               { key: 'bytes', header: 'Bytes in / out', align: 'right', render: (r) => <Text size="sm">{formatNumber(r.bytesIn)} / {formatNumber(r.bytesOut)}</Text> },
               { key: 'latency', header: 'Latency', align: 'right', render: (r) => <Text size="sm">{r.latencyMs ?? '—'} ms</Text> },
             ]}
