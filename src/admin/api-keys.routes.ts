@@ -13,6 +13,7 @@ import { policiesField } from './policies-field.ts';
 import { apiKeyView } from './api-keys.view.ts';
 import { modelView } from './models.routes.ts';
 import { mcpServerView } from './mcp-servers.view.ts';
+import { addGrants, removeGrant } from './grants.ts';
 
 const KEY_TYPES = ['ORGANISATION', 'TEAM', 'USER'] as const;
 const keyName = z.string().trim().min(1).max(200).nullable();
@@ -228,23 +229,17 @@ export async function apiKeyRoutes(app: FastifyInstance): Promise<void> {
     await requireOrg(req, orgId, 'write');
     const body = parseBody(ModelGrant, req.body);
     await findKey(orgId, keyId);
-    const ids = [...new Set(body.modelIds)];
-    const found = await db.selectFrom('models').select('id').where('organisation_id', '=', orgId).where('id', 'in', ids).execute();
-    if (found.length !== ids.length) throw new GatewayError('invalid_request', 'modelIds names models that do not exist in this organisation', { field: 'modelIds' });
-    const now = nowIso();
-    await db.insertInto('api_key_model_access').values(ids.map((m) => ({ api_key_id: keyId, model_id: m, organisation_id: orgId, created_at: now })))
-      .onConflict((oc) => oc.columns(['api_key_id', 'model_id']).doNothing()).execute();
+    const granted = await addGrants(db, orgId, 'model', [keyId], body.modelIds, 'modelIds');
     await invalidateOrg(orgId);
     reply.status(201);
-    return { granted: ids.length };
+    return { granted };
   });
 
   app.delete<{ Params: P & { modelId: string } }>('/organisations/:orgId/api-keys/:keyId/model-access/:modelId', async (req, reply) => {
     const { orgId, keyId, modelId } = req.params;
     await requireOrg(req, orgId, 'write');
     await findKey(orgId, keyId);
-    const r = await db.deleteFrom('api_key_model_access').where('organisation_id', '=', orgId).where('api_key_id', '=', keyId).where('model_id', '=', modelId).executeTakeFirst();
-    if (Number(r.numDeletedRows) === 0) throw new GatewayError('not_found', 'Grant not found');
+    await removeGrant(db, orgId, 'model', keyId, modelId);
     await invalidateOrg(orgId);
     reply.status(204);
   });
@@ -265,23 +260,17 @@ export async function apiKeyRoutes(app: FastifyInstance): Promise<void> {
     await requireOrg(req, orgId, 'write');
     const body = parseBody(McpGrant, req.body);
     await findKey(orgId, keyId);
-    const ids = [...new Set(body.mcpServerIds)];
-    const found = await db.selectFrom('mcp_servers').select('id').where('organisation_id', '=', orgId).where('id', 'in', ids).execute();
-    if (found.length !== ids.length) throw new GatewayError('invalid_request', 'mcpServerIds names servers that do not exist in this organisation', { field: 'mcpServerIds' });
-    const now = nowIso();
-    await db.insertInto('api_key_mcp_access').values(ids.map((s) => ({ api_key_id: keyId, mcp_server_id: s, organisation_id: orgId, created_at: now })))
-      .onConflict((oc) => oc.columns(['api_key_id', 'mcp_server_id']).doNothing()).execute();
+    const granted = await addGrants(db, orgId, 'mcp', [keyId], body.mcpServerIds, 'mcpServerIds');
     await invalidateOrg(orgId);
     reply.status(201);
-    return { granted: ids.length };
+    return { granted };
   });
 
   app.delete<{ Params: P & { serverId: string } }>('/organisations/:orgId/api-keys/:keyId/mcp-access/:serverId', async (req, reply) => {
     const { orgId, keyId, serverId } = req.params;
     await requireOrg(req, orgId, 'write');
     await findKey(orgId, keyId);
-    const r = await db.deleteFrom('api_key_mcp_access').where('organisation_id', '=', orgId).where('api_key_id', '=', keyId).where('mcp_server_id', '=', serverId).executeTakeFirst();
-    if (Number(r.numDeletedRows) === 0) throw new GatewayError('not_found', 'Grant not found');
+    await removeGrant(db, orgId, 'mcp', keyId, serverId);
     await invalidateOrg(orgId);
     reply.status(204);
   });

@@ -10,6 +10,7 @@ import { idList, name, pageParams, parseBody, toPage } from './validation.ts';
 import { pageQuery } from './paging.sql.ts';
 import { mcpServerView } from './mcp-servers.view.ts';
 import { apiKeyView } from './api-keys.view.ts';
+import { addGrants } from './grants.ts';
 
 const TRANSPORTS = ['STREAMABLE_HTTP', 'SSE', 'STDIO'] as const;
 const AUTH_TYPES = ['NONE', 'BEARER', 'BASIC', 'OAUTH2'] as const;
@@ -158,14 +159,9 @@ export async function mcpServerRoutes(app: FastifyInstance): Promise<void> {
     await requireOrg(req, orgId, 'write');
     const body = parseBody(GrantKeys, req.body);
     await findServer(orgId, serverId);
-    const ids = [...new Set(body.apiKeyIds)];
-    const found = await db.selectFrom('api_keys').select('id').where('organisation_id', '=', orgId).where('id', 'in', ids).execute();
-    if (found.length !== ids.length) throw new GatewayError('invalid_request', 'apiKeyIds names keys that do not exist in this organisation', { field: 'apiKeyIds' });
-    const now = nowIso();
-    await db.insertInto('api_key_mcp_access').values(ids.map((k) => ({ api_key_id: k, mcp_server_id: serverId, organisation_id: orgId, created_at: now })))
-      .onConflict((oc) => oc.columns(['api_key_id', 'mcp_server_id']).doNothing()).execute();
+    const granted = await addGrants(db, orgId, 'mcp', body.apiKeyIds, [serverId], 'apiKeyIds');
     await invalidateOrg(orgId);
     reply.status(201);
-    return { granted: ids.length };
+    return { granted };
   });
 }

@@ -11,6 +11,7 @@ import { pageQuery } from './paging.sql.ts';
 import { policiesField } from './policies-field.ts';
 import { CATALOG } from './catalog.data.ts';
 import { apiKeyView } from './api-keys.view.ts';
+import { addGrants, removeGrant } from './grants.ts';
 
 const price = z.number().min(0).max(1_000_000);
 const pricing = z.object({ inputPerMTok: price.optional(), outputPerMTok: price.optional(), cachedInputPerMTok: price.optional() }).strict();
@@ -172,22 +173,16 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     await requireOrg(req, orgId, 'write');
     const body = parseBody(GrantKeys, req.body);
     await findModel(orgId, modelId);
-    const ids = [...new Set(body.apiKeyIds)];
-    const found = await db.selectFrom('api_keys').select('id').where('organisation_id', '=', orgId).where('id', 'in', ids).execute();
-    if (found.length !== ids.length) throw new GatewayError('invalid_request', 'apiKeyIds names keys that do not exist in this organisation', { field: 'apiKeyIds' });
-    const now = nowIso();
-    await db.insertInto('api_key_model_access').values(ids.map((k) => ({ api_key_id: k, model_id: modelId, organisation_id: orgId, created_at: now })))
-      .onConflict((oc) => oc.columns(['api_key_id', 'model_id']).doNothing()).execute();
+    const granted = await addGrants(db, orgId, 'model', body.apiKeyIds, [modelId], 'apiKeyIds');
     await invalidateOrg(orgId);
     reply.status(201);
-    return { granted: ids.length };
+    return { granted };
   });
 
   app.delete<{ Params: P & { keyId: string } }>('/organisations/:orgId/models/:modelId/api-keys/:keyId', async (req, reply) => {
     const { orgId, modelId, keyId } = req.params;
     await requireOrg(req, orgId, 'write');
-    const r = await db.deleteFrom('api_key_model_access').where('organisation_id', '=', orgId).where('model_id', '=', modelId).where('api_key_id', '=', keyId).executeTakeFirst();
-    if (Number(r.numDeletedRows) === 0) throw new GatewayError('not_found', 'Grant not found');
+    await removeGrant(db, orgId, 'model', keyId, modelId);
     await invalidateOrg(orgId);
     reply.status(204);
   });
