@@ -71,6 +71,7 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
     await choose(page, dialog(page, /Add member/), 'User', 'Dana Dev (dana@example.test)');
     await dialog(page, /Add member/).getByRole('button', { name: 'Add member' }).click();
     await page.getByRole('table', { name: 'Team members' }).getByText('dana@example.test').waitFor();
+    await dialog(page, /Add member/).waitFor({ state: 'detached' });
     await shot(page, 'admin-02-team');
   });
 

@@ -2,7 +2,7 @@
 import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { IconKey, IconSearch } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { errorMessage } from '../api/client.ts';
 import { api, fetchAll } from '../api/endpoints.ts';
 import { useOrgId } from '../hooks/use-session.ts';
@@ -29,7 +29,9 @@ export function ApiKeyPickerModal(p: {
     && (!type || k.type === type)
     && (!needle || (k.name ?? '').toLowerCase().includes(needle) || k.maskedKey.toLowerCase().includes(needle)));
 
-  const close = () => { setSelected(new Set()); setSearch(''); setType(null); setError(null); p.onClose(); };
+  // Reset when opening, not when closing: the dialog fades out showing what was submitted.
+  useEffect(() => { if (p.opened) { setSelected(new Set()); setSearch(''); setType(null); setError(null); } }, [p.opened]);
+  const close = p.onClose;
   const confirm = async () => {
     setBusy(true);
     setError(null);

@@ -4,7 +4,7 @@ import { Button, Group, Menu, Modal, Stack, Text, TextInput, UnstyledButton } fr
 import { notifications } from '@mantine/notifications';
 import { IconBuilding, IconCheck, IconPlus, IconSelector } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useLocation, useNavigate, useParams } from 'react-router-dom';
 import { api } from '../api/endpoints.ts';
 import { RoleBadge } from '../components/badges.tsx';
@@ -67,13 +67,13 @@ function CreateOrgModal({ opened, onClose }: { opened: boolean; onClose: () => v
   const form = useFormState({ name: '' });
   const qc = useQueryClient();
   const navigate = useNavigate();
+  useEffect(() => { if (opened) { form.setValues({ name: '' }); form.clearErrors(); } }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
   const create = useMutation({
     mutationFn: () => api.createOrg(form.values.name.trim()),
     onSuccess: async (org) => {
       await qc.invalidateQueries({ queryKey: meQueryKey });
       notifications.show({ color: 'teal', message: `Organisation ${org.name} created` });
       onClose();
-      form.setValues({ name: '' });
       navigate(`/orgs/${org.id}/providers`);
     },
     onError: (err) => form.showApiError(err),

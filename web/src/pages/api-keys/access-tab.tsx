@@ -4,7 +4,7 @@ import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from '@ma
 import { notifications } from '@mantine/notifications';
 import { IconPlus, IconSearch, IconTrash } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { errorMessage } from '../../api/client.ts';
 import { fetchAll, type PageQuery } from '../../api/endpoints.ts';
 import type { Page } from '../../api/types.ts';
@@ -63,7 +63,7 @@ export function AccessTab<T extends { id: string; name: string }>(p: Props<T>) {
         error={paged.error}
         onRetry={paged.refetch}
         paging={paged}
-        minWidth={640}
+        minWidth={760}
         selection={canMutate ? { selected, onChange: setSelected, label: (r) => r.name } : undefined}
         empty={{ ...p.empty, action: canMutate && <Button leftSection={<IconPlus size={16} />} onClick={() => setAdding(true)}>Batch Add</Button> }}
         columns={[
@@ -108,7 +108,9 @@ function BatchAddModal<T extends { id: string; name: string }>(p: Props<T> & { o
     && (!needle || p.search(r).toLowerCase().includes(needle))
     && (!filter || !p.filter || p.filter.get(r) === filter));
 
-  const close = () => { setSearch(''); setFilter(null); setSelected(new Set()); setError(null); p.onClose(); };
+  // Reset when opening, not when closing: the dialog fades out showing what was submitted.
+  useEffect(() => { if (p.opened) { setSearch(''); setFilter(null); setSelected(new Set()); setError(null); } }, [p.opened]);
+  const close = p.onClose;
   const confirm = async () => {
     setBusy(true);
     setError(null);

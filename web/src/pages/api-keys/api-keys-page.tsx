@@ -64,7 +64,7 @@ export function ApiKeysPage() {
         onRetry={paged.refetch}
         paging={paged}
         onRowClick={(k) => navigate(`/orgs/${orgId}/api-keys/${k.id}`)}
-        minWidth={900}
+        minWidth={1040}
         empty={filtered
           ? { icon: <IconSearch size={22} />, title: 'No API keys match these filters' }
           : {

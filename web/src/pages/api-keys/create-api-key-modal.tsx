@@ -5,7 +5,7 @@ import { Alert, Button, Group, Modal, Select, Stack, Stepper, Text, TextInput } 
 import { notifications } from '@mantine/notifications';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
 import type { ApiKeyType } from '../../api/types.ts';
@@ -27,7 +27,9 @@ export function CreateApiKeyModal({ opened, onClose }: { opened: boolean; onClos
   const [step, setStep] = useState(0);
   const v = form.values;
 
-  const close = () => { form.setValues(initial()); form.clearErrors(); setStep(0); onClose(); };
+  // Reset when opening, not when closing: the dialog fades out showing what was submitted.
+  useEffect(() => { if (opened) { form.setValues(initial()); form.clearErrors(); setStep(0); } }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
+  const close = onClose;
 
   const next = () => {
     form.clearErrors();

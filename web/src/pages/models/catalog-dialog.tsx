@@ -50,7 +50,9 @@ export function CatalogDialog({ opened, onClose }: { opened: boolean; onClose: (
   const reset = () => {
     setProviderId(null); setKeyId(null); setSearch(''); setType(null); setSelected(new Set()); setError(null);
   };
-  const close = () => { reset(); onClose(); };
+  // Reset when opening, not when closing: the dialog fades out showing what was submitted.
+  useEffect(() => { if (opened) reset(); }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
+  const close = onClose;
 
   const create = useMutation({
     mutationFn: () => api.batchCreateModels(orgId, { providerId: providerId!, providerApiKeyId: keyId!, slugs: [...selected] }),

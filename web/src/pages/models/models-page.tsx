@@ -81,7 +81,7 @@ export function ModelsPage() {
         onRetry={paged.refetch}
         paging={paged}
         onRowClick={(m) => navigate(`/orgs/${orgId}/models/${m.id}`)}
-        minWidth={760}
+        minWidth={960}
         empty={filtered
           ? { icon: <IconSearch size={22} />, title: 'No models match these filters', description: 'Try another search or clear the filters.' }
           : {

@@ -128,7 +128,9 @@ function TokensCard() {
 
 function CreateTokenModal({ opened, onClose, onCreated }: { opened: boolean; onClose: () => void; onCreated: (t: OperatorToken) => Promise<void> }) {
   const form = useFormState({ name: '' });
-  const close = () => { form.setValues({ name: '' }); form.clearErrors(); onClose(); };
+  // Reset when opening, not when closing: the dialog fades out showing what was submitted.
+  useEffect(() => { if (opened) { form.setValues({ name: '' }); form.clearErrors(); } }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
+  const close = onClose;
   const create = useMutation({
     mutationFn: () => api.createToken(form.values.name.trim()),
     onSuccess: async (t) => { await onCreated(t); close(); },

@@ -158,7 +158,9 @@ function AddMemberModal({ team, opened, onClose, onAdded }: { team: Team; opened
   const orgId = useOrgId();
   const users = useQuery({ queryKey: ['org', orgId, 'users', 'all'], queryFn: () => fetchAll((q) => api.listUsers(orgId, q)), enabled: opened });
   const form = useFormState({ userId: '' });
-  const close = () => { form.setValues({ userId: '' }); form.clearErrors(); onClose(); };
+  // Reset when opening, not when closing: the dialog fades out showing what was submitted.
+  useEffect(() => { if (opened) { form.setValues({ userId: '' }); form.clearErrors(); } }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
+  const close = onClose;
   const add = useMutation({
     mutationFn: () => api.addTeamMember(orgId, team.id, form.values.userId),
     onSuccess: async () => { await onAdded(); close(); },

@@ -2,7 +2,7 @@ import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlus, IconUsersGroup } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
 import { DataTable } from '../../components/data-table.tsx';
@@ -58,7 +58,9 @@ function CreateTeamModal({ opened, onClose }: { opened: boolean; onClose: () => 
   const orgId = useOrgId();
   const qc = useQueryClient();
   const form = useFormState({ name: '' });
-  const close = () => { form.setValues({ name: '' }); form.clearErrors(); onClose(); };
+  // Reset when opening, not when closing: the dialog fades out showing what was submitted.
+  useEffect(() => { if (opened) { form.setValues({ name: '' }); form.clearErrors(); } }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
+  const close = onClose;
   const create = useMutation({
     mutationFn: () => api.createTeam(orgId, form.values.name.trim()),
     onSuccess: async (t) => {
