@@ -18,6 +18,9 @@ import { mcpRoutes } from './surfaces/mcp/mcp.plugin.ts';
 declare module 'fastify' {
   interface FastifyContextConfig {
     surface?: ErrorSurface;
+    /** Admin routes: the zod schemas of their body and query, for the OpenAPI document. */
+    bodySchema?: import('zod').ZodType;
+    querySchema?: import('zod').ZodType;
   }
   interface FastifyInstance {
     deps: AppDeps;

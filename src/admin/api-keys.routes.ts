@@ -55,7 +55,7 @@ export async function apiKeyRoutes(app: FastifyInstance): Promise<void> {
     return toPage(await pageQuery(q, 'api_keys', p).execute(), p.limit, apiKeyView);
   });
 
-  app.post<{ Params: { orgId: string } }>('/organisations/:orgId/api-keys', async (req, reply) => {
+  app.post<{ Params: { orgId: string } }>('/organisations/:orgId/api-keys', { config: { bodySchema: Create } }, async (req, reply) => {
     const { orgId } = req.params;
     const { operator } = await requireOrg(req, orgId, 'write');
     const body = parseBody(Create, req.body);
@@ -104,7 +104,7 @@ export async function apiKeyRoutes(app: FastifyInstance): Promise<void> {
     return apiKeyView(await findKey(req.params.orgId, req.params.keyId));
   });
 
-  app.patch<{ Params: P }>('/organisations/:orgId/api-keys/:keyId', async (req) => {
+  app.patch<{ Params: P }>('/organisations/:orgId/api-keys/:keyId', { config: { bodySchema: Patch } }, async (req) => {
     const { orgId, keyId } = req.params;
     await requireOrg(req, orgId, 'write');
     const body = parseBody(Patch, req.body);
@@ -154,7 +154,7 @@ export async function apiKeyRoutes(app: FastifyInstance): Promise<void> {
     return { key: secret, maskedKey: maskKey(k.key_last4) };
   });
 
-  app.post<{ Params: P }>('/organisations/:orgId/api-keys/:keyId/rotate', async (req) => {
+  app.post<{ Params: P }>('/organisations/:orgId/api-keys/:keyId/rotate', { config: { bodySchema: Rotate } }, async (req) => {
     const { orgId, keyId } = req.params;
     const { operator } = await requireOrg(req, orgId, 'write');
     const body = parseBody(Rotate, req.body ?? {});
@@ -224,7 +224,7 @@ export async function apiKeyRoutes(app: FastifyInstance): Promise<void> {
     return toPage(rows, p.limit, modelView);
   });
 
-  app.post<{ Params: P }>('/organisations/:orgId/api-keys/:keyId/model-access', async (req, reply) => {
+  app.post<{ Params: P }>('/organisations/:orgId/api-keys/:keyId/model-access', { config: { bodySchema: ModelGrant } }, async (req, reply) => {
     const { orgId, keyId } = req.params;
     await requireOrg(req, orgId, 'write');
     const body = parseBody(ModelGrant, req.body);
@@ -255,7 +255,7 @@ export async function apiKeyRoutes(app: FastifyInstance): Promise<void> {
     return toPage(rows, p.limit, mcpServerView);
   });
 
-  app.post<{ Params: P }>('/organisations/:orgId/api-keys/:keyId/mcp-access', async (req, reply) => {
+  app.post<{ Params: P }>('/organisations/:orgId/api-keys/:keyId/mcp-access', { config: { bodySchema: McpGrant } }, async (req, reply) => {
     const { orgId, keyId } = req.params;
     await requireOrg(req, orgId, 'write');
     const body = parseBody(McpGrant, req.body);

@@ -16,7 +16,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.deps.store;
   const ttlHours = app.deps.config.SESSION_TTL_HOURS;
 
-  app.post('/auth/login', async (req, reply) => {
+  app.post('/auth/login', { config: { bodySchema: Login } }, async (req, reply) => {
     const body = parseBody(Login, req.body);
     const op = await db.selectFrom('operators').selectAll().where('email', '=', body.email).executeTakeFirst();
     // Same answer for unknown email and wrong password.
@@ -52,7 +52,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     return toPage(rows, p.limit, (r) => ({ id: r.id, name: r.name, preview: r.preview, createdAt: r.created_at, lastUsedAt: r.last_used_at }));
   });
 
-  app.post('/auth/tokens', async (req, reply) => {
+  app.post('/auth/tokens', { config: { bodySchema: TokenCreate } }, async (req, reply) => {
     const op = requireOperator(req);
     const body = parseBody(TokenCreate, req.body);
     const token = OPERATOR_TOKEN_PREFIX + randomBytes(32).toString('base64url');

@@ -13,7 +13,7 @@ const Query = z.object({
 }).strict();
 
 export async function catalogRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/catalog/models', async (req) => {
+  app.get('/catalog/models', { config: { querySchema: Query } }, async (req) => {
     requireOperator(req);
     const q = parseBody(Query, req.query ?? {});
     const needle = q.q?.trim().toLowerCase();

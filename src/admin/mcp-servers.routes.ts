@@ -95,7 +95,7 @@ export async function mcpServerRoutes(app: FastifyInstance): Promise<void> {
     return toPage(await pageQuery(db.selectFrom('mcp_servers').selectAll().where('organisation_id', '=', req.params.orgId), 'mcp_servers', p).execute(), p.limit, mcpServerView);
   });
 
-  app.post<{ Params: { orgId: string } }>('/organisations/:orgId/mcp-servers', async (req, reply) => {
+  app.post<{ Params: { orgId: string } }>('/organisations/:orgId/mcp-servers', { config: { bodySchema: Create } }, async (req, reply) => {
     const { orgId } = req.params;
     await requireOrg(req, orgId, 'write');
     const body = parseBody(Create, req.body);
@@ -120,7 +120,7 @@ export async function mcpServerRoutes(app: FastifyInstance): Promise<void> {
     return mcpServerView(await findServer(req.params.orgId, req.params.serverId));
   });
 
-  app.patch<{ Params: P }>('/organisations/:orgId/mcp-servers/:serverId', async (req) => {
+  app.patch<{ Params: P }>('/organisations/:orgId/mcp-servers/:serverId', { config: { bodySchema: Patch } }, async (req) => {
     const { orgId, serverId } = req.params;
     await requireOrg(req, orgId, 'write');
     const body = parseBody(Patch, req.body);
@@ -154,7 +154,7 @@ export async function mcpServerRoutes(app: FastifyInstance): Promise<void> {
     return toPage(rows, p.limit, apiKeyView);
   });
 
-  app.post<{ Params: P }>('/organisations/:orgId/mcp-servers/:serverId/api-keys', async (req, reply) => {
+  app.post<{ Params: P }>('/organisations/:orgId/mcp-servers/:serverId/api-keys', { config: { bodySchema: GrantKeys } }, async (req, reply) => {
     const { orgId, serverId } = req.params;
     await requireOrg(req, orgId, 'write');
     const body = parseBody(GrantKeys, req.body);

@@ -65,7 +65,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     return toPage(await pageQuery(q, 'models', p).execute(), p.limit, modelView);
   });
 
-  app.post<{ Params: { orgId: string } }>('/organisations/:orgId/models', async (req, reply) => {
+  app.post<{ Params: { orgId: string } }>('/organisations/:orgId/models', { config: { bodySchema: ModelCreate } }, async (req, reply) => {
     const { orgId } = req.params;
     await requireOrg(req, orgId, 'write');
     const body = parseBody(ModelCreate, req.body);
@@ -87,7 +87,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
   });
 
   // Batch Create From Catalog: all or nothing.
-  app.post<{ Params: { orgId: string } }>('/organisations/:orgId/models/batch', async (req, reply) => {
+  app.post<{ Params: { orgId: string } }>('/organisations/:orgId/models/batch', { config: { bodySchema: Batch } }, async (req, reply) => {
     const { orgId } = req.params;
     await requireOrg(req, orgId, 'write');
     const body = parseBody(Batch, req.body);
@@ -126,7 +126,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     return modelView(await findModel(req.params.orgId, req.params.modelId));
   });
 
-  app.patch<{ Params: P }>('/organisations/:orgId/models/:modelId', async (req) => {
+  app.patch<{ Params: P }>('/organisations/:orgId/models/:modelId', { config: { bodySchema: ModelPatch } }, async (req) => {
     const { orgId, modelId } = req.params;
     await requireOrg(req, orgId, 'write');
     const body = parseBody(ModelPatch, req.body);
@@ -168,7 +168,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     return toPage(rows, p.limit, apiKeyView);
   });
 
-  app.post<{ Params: P }>('/organisations/:orgId/models/:modelId/api-keys', async (req, reply) => {
+  app.post<{ Params: P }>('/organisations/:orgId/models/:modelId/api-keys', { config: { bodySchema: GrantKeys } }, async (req, reply) => {
     const { orgId, modelId } = req.params;
     await requireOrg(req, orgId, 'write');
     const body = parseBody(GrantKeys, req.body);

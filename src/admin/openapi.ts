@@ -1,26 +1,50 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
+import { z } from 'zod';
 
 /**
  * The OpenAPI document is built from the routes actually registered on /api, so it cannot
  * drift from them: every method and path, its path parameters, and the shared error shape.
  */
-export function collectRoutes(app: FastifyInstance): Array<{ method: string; url: string }> {
-  const routes: Array<{ method: string; url: string }> = [];
+interface DocRoute {
+  method: string;
+  url: string;
+  body?: z.ZodType;
+  query?: z.ZodType;
+}
+
+export function collectRoutes(app: FastifyInstance): DocRoute[] {
+  const routes: DocRoute[] = [];
   app.addHook('onRoute', (r: RouteOptions) => {
-    for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m.toLowerCase(), url: r.url });
+    const cfg = (r.config ?? {}) as { bodySchema?: z.ZodType; querySchema?: z.ZodType };
+    for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m.toLowerCase(), url: r.url, body: cfg.bodySchema, query: cfg.querySchema });
   });
   return routes;
 }
 
-export function openapiRoutes(routes: Array<{ method: string; url: string }>) {
+/** JSON Schema of what a route accepts (zod's input side: defaults optional, transforms ignored). */
+function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  try {
+    const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    return rest;
+  } catch {
+    return { type: 'object' };
+  }
+}
+
+function queryParameters(schema: z.ZodType) {
+  const js = jsonSchema(schema) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  return Object.entries(js.properties ?? {}).map(([name, s]) => ({ name, in: 'query', required: js.required?.includes(name) ?? false, schema: s }));
+}
+
+export function openapiRoutes(routes: DocRoute[]) {
   return async (app: FastifyInstance) => {
     app.get('/openapi.json', async () => document(routes));
   };
 }
 
-function document(routes: Array<{ method: string; url: string }>) {
+function document(routes: DocRoute[]) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const { method, url } of routes) {
+  for (const { method, url, body, query } of routes) {
     const path = url.replace(/:(\w+)/g, '{$1}');
     const params = [...url.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     const tag = (/^\/api\/(?:organisations\/\{orgId\}\/)?([\w-]+)/.exec(path)?.[1]) ?? 'misc';
@@ -30,11 +54,12 @@ function document(routes: Array<{ method: string; url: string }>) {
       operationId: `${method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(\w)?/g, (_s, c: string | undefined) => (c ?? '').toUpperCase())}`,
       parameters: [
         ...params,
-        ...(method === 'get' && !params.some((p) => p.name.endsWith('Id') && path.endsWith(`{${p.name}}`))
+        ...(query ? queryParameters(query) : []),
+        ...(method === 'get' && !query && !params.some((p) => p.name.endsWith('Id') && path.endsWith(`{${p.name}}`))
           ? [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } }, { name: 'cursor', in: 'query', schema: { type: 'string' } }]
           : []),
       ],
-      ...(method === 'post' || method === 'patch' ? { requestBody: { content: { 'application/json': { schema: { type: 'object' } } } } } : {}),
+      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body) } } } } : {}),
       responses: {
         '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
         default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },

@@ -37,7 +37,7 @@ export async function organisationRoutes(app: FastifyInstance): Promise<void> {
     return toPage(await pageQuery(q, 'organisations', p).execute(), p.limit, orgView);
   });
 
-  app.post('/organisations', async (req, reply) => {
+  app.post('/organisations', { config: { bodySchema: OrgCreate } }, async (req, reply) => {
     const op = requireOperator(req);
     if (!op.superAdmin) throw new GatewayError('forbidden', 'Only a super-admin can create organisations');
     const body = parseBody(OrgCreate, req.body);
@@ -53,7 +53,7 @@ export async function organisationRoutes(app: FastifyInstance): Promise<void> {
     return orgView(await db.selectFrom('organisations').selectAll().where('id', '=', req.params.orgId).executeTakeFirstOrThrow());
   });
 
-  app.patch<{ Params: OrgParams }>('/organisations/:orgId', async (req) => {
+  app.patch<{ Params: OrgParams }>('/organisations/:orgId', { config: { bodySchema: OrgPatch } }, async (req) => {
     const { orgId } = req.params;
     await requireOrg(req, orgId, 'admin');
     const body = parseBody(OrgPatch, req.body);
@@ -73,7 +73,7 @@ export async function organisationRoutes(app: FastifyInstance): Promise<void> {
     return toPage(rows, p.limit, teamView);
   });
 
-  app.post<{ Params: OrgParams }>('/organisations/:orgId/teams', async (req, reply) => {
+  app.post<{ Params: OrgParams }>('/organisations/:orgId/teams', { config: { bodySchema: TeamCreate } }, async (req, reply) => {
     const { orgId } = req.params;
     await requireOrg(req, orgId, 'admin');
     const body = parseBody(TeamCreate, req.body);
@@ -100,7 +100,7 @@ export async function organisationRoutes(app: FastifyInstance): Promise<void> {
     return teamView(await findTeam(req.params.orgId, req.params.teamId));
   });
 
-  app.patch<{ Params: OrgParams & { teamId: string } }>('/organisations/:orgId/teams/:teamId', async (req) => {
+  app.patch<{ Params: OrgParams & { teamId: string } }>('/organisations/:orgId/teams/:teamId', { config: { bodySchema: TeamPatch } }, async (req) => {
     const { orgId, teamId } = req.params;
     await requireOrg(req, orgId, 'admin');
     const body = parseBody(TeamPatch, req.body);
@@ -138,7 +138,7 @@ export async function organisationRoutes(app: FastifyInstance): Promise<void> {
     return toPage(rows, p.limit, userView);
   });
 
-  app.post<{ Params: OrgParams & { teamId: string } }>('/organisations/:orgId/teams/:teamId/members', async (req, reply) => {
+  app.post<{ Params: OrgParams & { teamId: string } }>('/organisations/:orgId/teams/:teamId/members', { config: { bodySchema: MemberAdd } }, async (req, reply) => {
     const { orgId, teamId } = req.params;
     await requireOrg(req, orgId, 'admin');
     const body = parseBody(MemberAdd, req.body);
@@ -189,7 +189,7 @@ export async function organisationRoutes(app: FastifyInstance): Promise<void> {
     }
   };
 
-  app.post<{ Params: OrgParams }>('/organisations/:orgId/users', async (req, reply) => {
+  app.post<{ Params: OrgParams }>('/organisations/:orgId/users', { config: { bodySchema: UserCreate } }, async (req, reply) => {
     const { orgId } = req.params;
     const { operator } = await requireOrg(req, orgId, 'admin');
     const body = parseBody(UserCreate, req.body);
@@ -218,7 +218,7 @@ export async function organisationRoutes(app: FastifyInstance): Promise<void> {
     return userView(await findUser(req.params.orgId, req.params.userId));
   });
 
-  app.patch<{ Params: OrgParams & { userId: string } }>('/organisations/:orgId/users/:userId', async (req) => {
+  app.patch<{ Params: OrgParams & { userId: string } }>('/organisations/:orgId/users/:userId', { config: { bodySchema: UserPatch } }, async (req) => {
     const { orgId, userId } = req.params;
     const { operator } = await requireOrg(req, orgId, 'admin');
     const body = parseBody(UserPatch, req.body);

@@ -20,7 +20,7 @@ const Query = z.object({
  */
 export async function policyExplainRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.deps.store;
-  app.get<{ Params: { orgId: string; keyId: string } }>('/organisations/:orgId/api-keys/:keyId/policy-explain', async (req) => {
+  app.get<{ Params: { orgId: string; keyId: string } }>('/organisations/:orgId/api-keys/:keyId/policy-explain', { config: { querySchema: Query } }, async (req) => {
     const { orgId, keyId } = req.params;
     await requireOrg(req, orgId, 'read');
     const q = parseBody(Query, req.query ?? {});

@@ -60,7 +60,7 @@ export async function providerRoutes(app: FastifyInstance): Promise<void> {
     };
   });
 
-  app.post<{ Params: { orgId: string } }>('/organisations/:orgId/providers', async (req, reply) => {
+  app.post<{ Params: { orgId: string } }>('/organisations/:orgId/providers', { config: { bodySchema: Activate } }, async (req, reply) => {
     const { orgId } = req.params;
     await requireOrg(req, orgId, 'write');
     const body = parseBody(Activate, req.body);
@@ -88,7 +88,7 @@ export async function providerRoutes(app: FastifyInstance): Promise<void> {
     return providerView(await findProvider(req.params.orgId, req.params.providerId));
   });
 
-  app.patch<{ Params: P }>('/organisations/:orgId/providers/:providerId', async (req) => {
+  app.patch<{ Params: P }>('/organisations/:orgId/providers/:providerId', { config: { bodySchema: Patch } }, async (req) => {
     const { orgId, providerId } = req.params;
     await requireOrg(req, orgId, 'write');
     const body = parseBody(Patch, req.body);
@@ -123,7 +123,7 @@ export async function providerRoutes(app: FastifyInstance): Promise<void> {
     return toPage(rows, p.limit, providerKeyView);
   });
 
-  app.post<{ Params: P }>('/organisations/:orgId/providers/:providerId/keys', async (req, reply) => {
+  app.post<{ Params: P }>('/organisations/:orgId/providers/:providerId/keys', { config: { bodySchema: KeyCreate } }, async (req, reply) => {
     const { orgId, providerId } = req.params;
     await requireOrg(req, orgId, 'write');
     const body = parseBody(KeyCreate, req.body);

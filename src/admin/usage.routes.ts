@@ -28,7 +28,7 @@ export const mcpUsageView = (u: McpUsageRecordTable) => ({
 export async function usageRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.deps.store;
 
-  app.get<{ Params: { orgId: string } }>('/organisations/:orgId/usage', async (req) => {
+  app.get<{ Params: { orgId: string } }>('/organisations/:orgId/usage', { config: { querySchema: Filters } }, async (req) => {
     await requireOrg(req, req.params.orgId, 'read');
     const f = parseBody(Filters, req.query ?? {});
     if (f.mcpServerId) throw new GatewayError('invalid_request', 'mcpServerId filters MCP usage: use /usage/mcp', { field: 'mcpServerId' });
@@ -43,7 +43,7 @@ export async function usageRoutes(app: FastifyInstance): Promise<void> {
     return toPage(await pageQuery(q, 'usage_records', p).execute(), p.limit, usageView);
   });
 
-  app.get<{ Params: { orgId: string } }>('/organisations/:orgId/usage/mcp', async (req) => {
+  app.get<{ Params: { orgId: string } }>('/organisations/:orgId/usage/mcp', { config: { querySchema: Filters } }, async (req) => {
     await requireOrg(req, req.params.orgId, 'read');
     const f = parseBody(Filters, req.query ?? {});
     const p = pageParams(req.query);
