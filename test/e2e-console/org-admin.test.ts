@@ -26,6 +26,19 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
 
   const step = stepper(t, page);
 
+  await step('a provider without a default endpoint asks for its base URL on activation', async () => {
+    await page.getByRole('button', { name: 'Activate Azure OpenAI' }).click();
+    const dlg = dialog(page, 'Activate Azure OpenAI');
+    await field(dlg, 'Base URL').fill('not a url');
+    await dlg.getByRole('button', { name: 'Activate' }).click();
+    await dlg.locator('input[aria-invalid="true"]').waitFor();
+    assert.equal(await field(dlg, 'Base URL').getAttribute('aria-invalid'), 'true', 'the server\'s error sits on the Base URL field');
+    await field(dlg, 'Base URL').fill('http://127.0.0.1:9/openai/v1');
+    await dlg.getByRole('button', { name: 'Activate' }).click();
+    await page.getByRole('heading', { name: 'Azure OpenAI', exact: true }).waitFor();
+    assert.equal(await field(page.getByRole('region', { name: 'Provider settings' }), 'Base URL').inputValue(), 'http://127.0.0.1:9/openai/v1');
+  });
+
   await step('teams: create and rename', async () => {
     await goTo(page, 'Teams');
     await page.getByRole('button', { name: 'Create Team' }).first().click();

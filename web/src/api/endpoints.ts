@@ -52,7 +52,7 @@ export const api = {
   deleteUser: (orgId: string, userId: string) => call<unknown>('deleteUser', { orgId, userId }),
 
   listProviders: (orgId: string) => call<{ items: ProviderSlot[] }>('listProviders', { orgId }),
-  activateProvider: (orgId: string, type: ProviderType) => call<Provider>('activateProvider', { orgId }, { body: { type } }),
+  activateProvider: (orgId: string, type: ProviderType, extra: { baseUrl?: string } = {}) => call<Provider>('activateProvider', { orgId }, { body: { type, ...extra } }),
   getProvider: (orgId: string, providerId: string) => call<Provider>('getProvider', { orgId, providerId }),
   updateProvider: (orgId: string, providerId: string, body: Partial<Pick<Provider, 'name' | 'baseUrl' | 'timeoutMs' | 'enabled'>>) =>
     call<Provider>('updateProvider', { orgId, providerId }, { body }),

@@ -1,6 +1,7 @@
 // Providers: one card per provider type; Activate creates it with the type's default base URL,
 // Configure opens its detail page (seed: Initial Setup, "Activate the Provider").
-import { Badge, Button, Card, Group, SimpleGrid, Skeleton, Stack, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Card, Group, Modal, SimpleGrid, Skeleton, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import { useEffect, useState } from 'react';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconArrowRight, IconBolt } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -12,6 +13,7 @@ import { EnabledBadge } from '../../components/badges.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { QueryState } from '../../components/query-state.tsx';
 import { ReadOnlyNotice } from '../../components/read-only-notice.tsx';
+import { useFormState } from '../../hooks/use-form-state.ts';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
 import { ProviderMark } from './provider-mark.tsx';
 
@@ -58,8 +60,9 @@ function ProviderCard({ slot }: { slot: ProviderSlot }) {
   const canMutate = useCanMutate();
   const qc = useQueryClient();
   const navigate = useNavigate();
+  const [askUrl, setAskUrl] = useState(false);
   const activate = useMutation({
-    mutationFn: () => api.activateProvider(orgId, slot.type),
+    mutationFn: (baseUrl?: string) => api.activateProvider(orgId, slot.type, baseUrl ? { baseUrl } : {}),
     onSuccess: async (p) => {
       await qc.invalidateQueries({ queryKey: providersKey(orgId) });
       notifications.show({
@@ -68,7 +71,8 @@ function ProviderCard({ slot }: { slot: ProviderSlot }) {
         message: p.baseUrl ? `Using ${p.baseUrl}. Configure it to add a provider key.` : 'Configure it to set its base URL and add a provider key.',
       });
     },
-    onError: (err) => notifications.show({ color: 'red', title: `Could not activate ${slot.displayName}`, message: errorMessage(err) }),
+    // With the base URL dialog open, its field shows the error instead.
+    onError: (err) => { if (!askUrl) notifications.show({ color: 'red', title: `Could not activate ${slot.displayName}`, message: errorMessage(err) }); },
   });
   const p = slot.provider;
   const needsUrl = slot.active && p && !p.baseUrl;
@@ -117,7 +121,8 @@ function ProviderCard({ slot }: { slot: ProviderSlot }) {
             <Button
               variant="light"
               leftSection={<IconBolt size={16} />}
-              onClick={() => activate.mutate(undefined, { onSuccess: (prov) => { if (!prov.baseUrl) navigate(`/orgs/${orgId}/providers/${prov.id}`); } })}
+              // Types without a default base URL (Azure, custom) ask for one first.
+              onClick={() => (slot.defaultBaseUrl === '' ? setAskUrl(true) : activate.mutate(undefined))}
               loading={activate.isPending}
               disabled={!canMutate}
               aria-label={`Activate ${slot.displayName}`}
@@ -127,6 +132,47 @@ function ProviderCard({ slot }: { slot: ProviderSlot }) {
           )}
         </Group>
       </Stack>
+      <ActivateWithUrlModal
+        opened={askUrl}
+        onClose={() => setAskUrl(false)}
+        name={slot.displayName}
+        onActivate={async (baseUrl) => {
+          const prov = await activate.mutateAsync(baseUrl);
+          setAskUrl(false);
+          navigate(`/orgs/${orgId}/providers/${prov.id}`);
+        }}
+      />
     </Card>
+  );
+}
+
+function ActivateWithUrlModal(p: { opened: boolean; onClose: () => void; name: string; onActivate: (baseUrl: string) => Promise<void> }) {
+  const form = useFormState({ baseUrl: '' });
+  const [busy, setBusy] = useState(false);
+  useEffect(() => { if (p.opened) { form.setValues({ baseUrl: '' }); form.clearErrors(); } }, [p.opened]); // eslint-disable-line react-hooks/exhaustive-deps
+  const submit = async () => {
+    setBusy(true);
+    try {
+      await p.onActivate(form.values.baseUrl.trim());
+    } catch (err) {
+      form.showApiError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal opened={p.opened} onClose={p.onClose} title={<Text fw={600}>Activate {p.name}</Text>}>
+      <form onSubmit={(e) => { e.preventDefault(); void submit(); }} noValidate>
+        <Stack>
+          <Text size="sm" c="dimmed">This provider has no default endpoint. Enter the base URL Odock should call.</Text>
+          <TextInput label="Base URL" required data-autofocus placeholder="https://my-resource.openai.azure.com/openai/v1" value={form.values.baseUrl}
+            onChange={(e) => form.set('baseUrl', e.currentTarget.value)} error={form.errors.baseUrl ?? form.errors._form} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={p.onClose}>Cancel</Button>
+            <Button type="submit" loading={busy}>Activate</Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
   );
 }
