@@ -14,7 +14,9 @@ import { theme } from './theme.ts';
 const queryClient = new QueryClient({
   defaultOptions: {
     queries: {
-      staleTime: 10_000,
+      // Other operators and scripts change the same records: refetch when a page mounts,
+      // showing the cached data meanwhile.
+      staleTime: 0,
       refetchOnWindowFocus: false,
       // 4xx answers will not change by asking again
       retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
