@@ -74,6 +74,7 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
     await choose(page, dialog(page, 'Edit Dana Dev'), 'Role', /^Member/);
     await dialog(page, 'Edit Dana Dev').getByRole('button', { name: 'Save changes' }).click();
     await users.getByText('member', { exact: true }).waitFor();
+    await dialog(page, 'Edit Dana Dev').waitFor({ state: 'detached' });
     await shot(page, 'admin-01-users');
   });
 

@@ -1,7 +1,7 @@
 // Destructive actions ask first. The confirm button shows progress and the dialog shows the
 // server's error instead of closing on failure.
 import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
-import { useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { errorMessage } from '../api/client.ts';
 
 export function ConfirmDialog(p: {
@@ -14,6 +14,10 @@ export function ConfirmDialog(p: {
   onConfirm: () => Promise<unknown>;
 }) {
   const [busy, setBusy] = useState(false);
+  // Callers clear the record they confirm on close; keep showing its text while the dialog fades out.
+  const shown = useRef({ title: p.title, message: p.message, confirmLabel: p.confirmLabel, color: p.color });
+  if (p.opened) shown.current = { title: p.title, message: p.message, confirmLabel: p.confirmLabel, color: p.color };
+  const { title, message, confirmLabel, color } = shown.current;
   const [error, setError] = useState<string | null>(null);
   const close = () => {
     if (busy) return;
@@ -33,13 +37,13 @@ export function ConfirmDialog(p: {
     }
   };
   return (
-    <Modal opened={p.opened} onClose={close} title={<Text fw={600}>{p.title}</Text>} centered size="md">
+    <Modal opened={p.opened} onClose={close} title={<Text fw={600}>{title}</Text>} centered size="md">
       <Stack>
-        <Text size="sm">{p.message}</Text>
+        <Text size="sm">{message}</Text>
         {error && <Alert color="red" variant="light">{error}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={close} disabled={busy}>Cancel</Button>
-          <Button color={p.color ?? 'red'} onClick={confirm} loading={busy}>{p.confirmLabel}</Button>
+          <Button color={color ?? 'red'} onClick={confirm} loading={busy}>{confirmLabel}</Button>
         </Group>
       </Stack>
     </Modal>

@@ -30,7 +30,9 @@ export function UsersPage() {
   const me = useMe().data;
   const qc = useQueryClient();
   const paged = usePagedQuery(usersKey(orgId), (q) => api.listUsers(orgId, q));
-  const [editing, setEditing] = useState<User | 'new' | null>(null);
+  // The edited user outlives the dialog's fade-out, so it does not turn into "Add User" while closing.
+  const [editing, setEditingState] = useState<{ user: User | null; open: boolean }>({ user: null, open: false });
+  const setEditing = (u: User | 'new' | null) => setEditingState((prev) => (u === null ? { ...prev, open: false } : { user: u === 'new' ? null : u, open: true }));
   const [deleting, setDeleting] = useState<User | null>(null);
 
   return (
@@ -69,7 +71,7 @@ export function UsersPage() {
           },
         ]}
       />
-      <UserModal user={editing === 'new' ? null : editing} opened={editing !== null} onClose={() => setEditing(null)} />
+      <UserModal user={editing.user} opened={editing.open} onClose={() => setEditing(null)} />
       <ConfirmDialog
         opened={deleting !== null}
         onClose={() => setDeleting(null)}
