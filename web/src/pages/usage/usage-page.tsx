@@ -87,7 +87,7 @@ export function UsagePage() {
                 <AreaChart h={200} data={points} dataKey="label" series={[{ name: 'Input tokens', color: 'teal.6' }, { name: 'Output tokens', color: 'violet.6' }]} type="stacked" curveType="monotone" withDots={false} tickLine="none" gridAxis="x" />
               </ChartCard>
               <ChartCard title="Cost (USD)">
-                <AreaChart h={200} data={points} dataKey="label" series={[{ name: 'Cost (USD)', color: 'orange.6' }]} curveType="monotone" withDots={false} tickLine="none" gridAxis="x" valueFormatter={formatUsdAxis} />
+                <AreaChart h={200} data={points} dataKey="label" series={[{ name: 'Cost (USD)', color: 'orange.6' }]} curveType="monotone" withDots={false} tickLine="none" gridAxis="x" valueFormatter={formatUsdAxis} yAxisProps={{ width: 78 }} />
               </ChartCard>
             </SimpleGrid>
             <DataTable<UsageRecord>
