@@ -40,3 +40,6 @@ process.on('message', async (msg: { cmd: string }) => {
     process.send?.({ usageCount: Number(n?.n ?? 0) });
   }
 });
+process.on('message', (msg: { cmd: string }) => {
+  if (msg.cmd === 'exit') process.exit(0);
+});

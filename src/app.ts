@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
-import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import type { AppDeps } from './context.ts';
 import { GatewayError, serializeError, type ErrorSurface } from './errors/index.ts';
@@ -78,7 +77,6 @@ export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean } =
     reply.status(ge.status).headers(ge.headers).send(serializeError(surfaceOf(req), ge));
   });
 
-  await app.register(fastifyCookie);
   await app.register(adminRoutes, { prefix: '/api' });
   const upstream = new UpstreamClient({ allowPrivate: deps.config.ODOCK_ALLOW_PRIVATE_UPSTREAMS });
   app.addHook('onClose', () => upstream.close());

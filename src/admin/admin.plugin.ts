@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
 import { resolveOperator } from './operator-auth.ts';
 import { authRoutes } from './auth.routes.ts';
 import { organisationRoutes } from './organisations.routes.ts';
@@ -14,6 +15,8 @@ import { collectRoutes, openapiRoutes } from './openapi.ts';
 /** The admin API route group: its own auth (operator session or access token), JSON errors. */
 export async function adminRoutes(app: FastifyInstance): Promise<void> {
   const routes = collectRoutes(app);
+  // Cookies (the operator session) exist only here: the gateway never reads or sets one.
+  await app.register(fastifyCookie);
   app.addHook('preHandler', async (req) => {
     req.operator = await resolveOperator(app.deps.store.db, req);
   });

@@ -29,9 +29,18 @@ export class Metrics {
     this.storeUp.set(1);
   }
 
+  // Labelled children are looked up once per label set: the hot path then only increments.
+  private readonly requestChildren = new Map<string, { count: { inc(): void }; latency: { observe(v: number): void } }>();
+
   request(surface: string, provider: string, status: number, code: string, seconds: number) {
-    this.requests.inc({ surface, provider, status: String(status), code });
-    this.latency.observe({ surface, provider }, seconds);
+    const key = `${surface}|${provider}|${status}|${code}`;
+    let c = this.requestChildren.get(key);
+    if (!c) {
+      c = { count: this.requests.labels(surface, provider, String(status), code), latency: this.latency.labels(surface, provider) };
+      this.requestChildren.set(key, c);
+    }
+    c.count.inc();
+    c.latency.observe(seconds);
   }
   upstreamError(provider: string, code: string) { this.upstreamErrors.inc({ provider, code }); }
   cacheHit(tier: 'l1' | 'l2') { this.cache.inc({ tier, result: 'hit' }); }

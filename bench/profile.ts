@@ -1,0 +1,20 @@
+// `npx tsx bench/profile.ts`: CPU profile of Odock under the non-streaming load (writes CPU-*.cpuprofile files under bench/reports/; the largest is the main thread).
+import { fork, type ChildProcess } from 'node:child_process';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+mkdirSync(join(here, 'reports'), { recursive: true });
+function start(file: string, env: Record<string, string>, execArgv: string[] = []): Promise<{ child: ChildProcess; msg: any }> {
+  const child = fork(join(here, file), [], { execArgv: ['--import', 'tsx', ...execArgv], env: { ...process.env, ...env } });
+  return new Promise((resolve) => child.once('message', (msg) => resolve({ child, msg })));
+}
+const up = await start('upstream.ts', {});
+const od = await start('odock-server.ts', { UPSTREAM: `http://127.0.0.1:${up.msg.port}` }, ['--cpu-prof', `--cpu-prof-dir=${join(here, 'reports')}`]);
+const lg = await start('loadgen.ts', { TARGET: `http://127.0.0.1:${od.msg.port}/v1/chat/completions`, KEY: od.msg.key, SECONDS: process.env.SECONDS ?? '6', STREAM: process.env.STREAM ?? '0' });
+console.log(lg.msg);
+od.child.send({ cmd: 'exit' });
+await new Promise((r) => od.child.once('exit', r));
+up.child.kill();
+process.exit(0);
