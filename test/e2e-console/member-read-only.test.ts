@@ -80,5 +80,15 @@ test('console: a member sees everything read-only', async (t) => {
     assert.equal((await r.json()).error.code, 'forbidden');
   });
 
+  await step('log out: back to the login page, and the session is gone', async () => {
+    const here = page.url();
+    await page.getByRole('button', { name: 'Operator menu' }).click();
+    await page.getByRole('menuitem', { name: 'Log out' }).click();
+    await page.waitForURL(/\/login$/);
+    await page.goto(here);
+    await page.waitForURL(/\/login\?next=/);
+    assert.equal((await page.request.get('/api/auth/me')).status(), 401);
+  });
+
   assert.deepEqual(errors, [], 'no uncaught errors in the page');
 });
