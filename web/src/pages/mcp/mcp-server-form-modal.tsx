@@ -110,8 +110,8 @@ export function McpServerFormModal({ opened, onClose, server }: { opened: boolea
           </SimpleGrid>
           <Textarea label="Description" autosize minRows={1} maxRows={4} value={v.description} onChange={(e) => form.set('description', e.currentTarget.value)} error={form.errors.description} />
           <div>
-            <Text size="sm" fw={500} mb={4}>Transport</Text>
-            <SegmentedControl fullWidth value={v.transport} onChange={(t) => form.set('transport', t as McpTransport)}
+            <Text size="sm" fw={500} mb={4} id="mcp-transport-label">Transport</Text>
+            <SegmentedControl fullWidth role="radiogroup" aria-labelledby="mcp-transport-label" value={v.transport} onChange={(t) => form.set('transport', t as McpTransport)}
               data={[{ value: 'STREAMABLE_HTTP', label: 'Streamable HTTP' }, { value: 'SSE', label: 'SSE' }, { value: 'STDIO', label: 'STDIO' }]} />
             {form.errors.transport && <Text c="red" size="xs">{form.errors.transport}</Text>}
           </div>
