@@ -5,13 +5,15 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
+import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.SECONDS ?? 10);
 
 function start(file: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; msg: any }> {
-  const child = fork(join(here, file), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const bundled = file.endsWith('.mjs');
+  const child = fork(join(here, file), [], { execArgv: bundled ? [] : ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (msg) => resolve({ child, msg }));
     child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
@@ -34,10 +36,16 @@ function peakRssMb(pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
+// Odock runs bundled, as `npm start` runs it (no TypeScript loader in the measured process).
+await build({
+  entryPoints: [join(here, 'odock-server.ts')], outfile: join(here, 'reports', 'odock-server.bundle.mjs'), bundle: true, platform: 'node',
+  format: 'esm', target: 'node20', external: ['better-sqlite3', 'pg-native'], logLevel: 'warning',
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
 const upstream = await start('upstream.ts');
 const upstreamUrl = `http://127.0.0.1:${upstream.msg.port}`;
 const floor = await start('floor.ts', { UPSTREAM: upstreamUrl });
-const odock = await start('odock-server.ts', { UPSTREAM: upstreamUrl });
+const odock = await start('reports/odock-server.bundle.mjs', { UPSTREAM: upstreamUrl });
 
 const rows: any[] = [];
 for (const stream of [false, true]) {
@@ -51,7 +59,7 @@ const usage = await new Promise<any>((resolve) => {
   odock.child.send({ cmd: 'usage-count' });
 });
 const rss = peakRssMb(odock.child.pid!);
-for (const c of [upstream.child, floor.child, odock.child]) c.kill('SIGTERM');
+for (const c of [upstream.child, floor.child, odock.child]) c.kill('SIGKILL');
 
 const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 const lines = [
