@@ -140,6 +140,10 @@ export function stepper(t: TestContext, page: Page) {
     } catch (err) {
       broken = true;
       await shot(page, `failure-${name.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => {});
+      // What the page was on and what the session looked like, for a failure seen only in CI.
+      const me = await page.evaluate(async () => (await fetch('/api/auth/me')).text()).catch((e: Error) => `unavailable: ${e.message}`);
+      st.diagnostic(`url: ${page.url()}`);
+      st.diagnostic(`/api/auth/me: ${me.slice(0, 500)}`);
       throw err;
     }
   });
