@@ -7,11 +7,13 @@ import { mkdirSync } from 'node:fs';
 const here = dirname(fileURLToPath(import.meta.url));
 mkdirSync(join(here, 'reports'), { recursive: true });
 function start(file: string, env: Record<string, string>, execArgv: string[] = []): Promise<{ child: ChildProcess; msg: any }> {
-  const child = fork(join(here, file), [], { execArgv: ['--import', 'tsx', ...execArgv], env: { ...process.env, ...env } });
+  const loader = file.endsWith('.mjs') ? [] : ['--import', 'tsx'];
+  const child = fork(join(here, file), [], { execArgv: [...loader, ...execArgv], env: { ...process.env, ...env } });
   return new Promise((resolve) => child.once('message', (msg) => resolve({ child, msg })));
 }
 const up = await start('upstream.ts', {});
-const od = await start('odock-server.ts', { UPSTREAM: `http://127.0.0.1:${up.msg.port}` }, ['--cpu-prof', `--cpu-prof-dir=${join(here, 'reports')}`]);
+// The bundle bench/run.ts builds (run `npm run bench` once first); profiles Odock as npm start runs it.
+const od = await start('reports/odock-server.bundle.mjs', { UPSTREAM: `http://127.0.0.1:${up.msg.port}` }, ['--cpu-prof', `--cpu-prof-dir=${join(here, 'reports')}`]);
 const lg = await start('loadgen.ts', { TARGET: `http://127.0.0.1:${od.msg.port}/v1/chat/completions`, KEY: od.msg.key, SECONDS: process.env.SECONDS ?? '6', STREAM: process.env.STREAM ?? '0' });
 console.log(lg.msg);
 od.child.send({ cmd: 'exit' });
