@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { ConfigError, loadConfig } from './config/env.ts';
+import { loadConfigOrExit } from './config/env.ts';
 import { MasterKeyError } from './crypto/master-key.ts';
 import { createDeps } from './runtime.ts';
 import { buildApp } from './app.ts';
@@ -8,16 +8,7 @@ import { bootstrap } from './admin/bootstrap.ts';
 const started = performance.now();
 
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(2);
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit();
   let deps;
   try {
     deps = await createDeps(config);

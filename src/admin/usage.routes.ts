@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { GatewayError } from '../errors/index.ts';
-import type { McpUsageRecordTable, UsageRecordTable } from '../store/schema.ts';
+import type { SelectQueryBuilder } from 'kysely';
+import type { Database, McpUsageRecordTable, UsageRecordTable } from '../store/schema.ts';
 import { requireOrg } from './operator-auth.ts';
 import { pageParams, parseBody, toPage } from './validation.ts';
 import { pageQuery } from './paging.sql.ts';
@@ -25,6 +26,20 @@ export const mcpUsageView = (u: McpUsageRecordTable) => ({
   bytesIn: u.bytes_in, bytesOut: u.bytes_out, status: u.status, errorCode: u.error_code, blocked: !!u.blocked, latencyMs: u.latency_ms,
 });
 
+type Filter = z.infer<typeof Filters>;
+type UsageTable = 'usage_records' | 'mcp_usage_records';
+
+/** The filters both usage tables share: organisation, key, success or error, time range. */
+function filtered<QB extends SelectQueryBuilder<Database, UsageTable, any>>(q: QB, orgId: string, f: Filter): QB {
+  let r = q.where('organisation_id', '=', orgId);
+  if (f.apiKeyId) r = r.where('api_key_id', '=', f.apiKeyId);
+  if (f.status === 'success') r = r.where('status', '<', 400);
+  if (f.status === 'error') r = r.where('status', '>=', 400);
+  if (f.from) r = r.where('created_at', '>=', f.from);
+  if (f.to) r = r.where('created_at', '<', f.to);
+  return r as QB;
+}
+
 export async function usageRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.deps.store;
 
@@ -33,13 +48,8 @@ export async function usageRoutes(app: FastifyInstance): Promise<void> {
     const f = parseBody(Filters, req.query ?? {});
     if (f.mcpServerId) throw new GatewayError('invalid_request', 'mcpServerId filters MCP usage: use /usage/mcp', { field: 'mcpServerId' });
     const p = pageParams(req.query);
-    let q = db.selectFrom('usage_records').selectAll().where('organisation_id', '=', req.params.orgId);
-    if (f.apiKeyId) q = q.where('api_key_id', '=', f.apiKeyId);
+    let q = filtered(db.selectFrom('usage_records').selectAll(), req.params.orgId, f);
     if (f.modelId) q = q.where('model_id', '=', f.modelId);
-    if (f.status === 'success') q = q.where('status', '<', 400);
-    if (f.status === 'error') q = q.where('status', '>=', 400);
-    if (f.from) q = q.where('created_at', '>=', f.from);
-    if (f.to) q = q.where('created_at', '<', f.to);
     return toPage(await pageQuery(q, 'usage_records', p).execute(), p.limit, usageView);
   });
 
@@ -47,13 +57,8 @@ export async function usageRoutes(app: FastifyInstance): Promise<void> {
     await requireOrg(req, req.params.orgId, 'read');
     const f = parseBody(Filters, req.query ?? {});
     const p = pageParams(req.query);
-    let q = db.selectFrom('mcp_usage_records').selectAll().where('organisation_id', '=', req.params.orgId);
-    if (f.apiKeyId) q = q.where('api_key_id', '=', f.apiKeyId);
+    let q = filtered(db.selectFrom('mcp_usage_records').selectAll(), req.params.orgId, f);
     if (f.mcpServerId) q = q.where('mcp_server_id', '=', f.mcpServerId);
-    if (f.status === 'success') q = q.where('status', '<', 400);
-    if (f.status === 'error') q = q.where('status', '>=', 400);
-    if (f.from) q = q.where('created_at', '>=', f.from);
-    if (f.to) q = q.where('created_at', '<', f.to);
     return toPage(await pageQuery(q, 'mcp_usage_records', p).execute(), p.limit, mcpUsageView);
   });
 }

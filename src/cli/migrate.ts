@@ -1,18 +1,9 @@
-import { ConfigError, loadConfig } from '../config/env.ts';
+import { loadConfigOrExit } from '../config/env.ts';
 import { openStore } from '../store/db.ts';
 
 /** `npm run migrate`: applies pending migrations to the configured DATABASE_URL and lists them. */
 async function main(): Promise<number> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      return 2;
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit();
   const store = openStore({ databaseUrl: config.databaseUrl, schema: config.DATABASE_SCHEMA });
   // Never print the URL itself: it may hold a password.
   const where = `${store.dialect}${config.DATABASE_SCHEMA ? ` (schema ${config.DATABASE_SCHEMA})` : ''}`;

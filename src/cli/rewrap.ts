@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../config/env.ts';
+import { loadConfigOrExit } from '../config/env.ts';
 import { MasterKeyError } from '../crypto/master-key.ts';
 import { rewrapSecrets } from './rewrap-secrets.ts';
 
@@ -8,16 +8,7 @@ import { rewrapSecrets } from './rewrap-secrets.ts';
  * and re-wraps every stored secret under the new key in one transaction.
  */
 async function main(): Promise<number> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      return 2;
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit();
   try {
     const r = await rewrapSecrets(config);
     const c = r.counts;

@@ -70,3 +70,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     instanceId: env.ODOCK_INSTANCE_ID ?? `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
   } as Config);
 }
+
+/** For commands (the server, the CLIs): the configuration, or exit 2 with the message naming the bad variable. */
+export function loadConfigOrExit(): Readonly<Config> {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
