@@ -37,8 +37,8 @@ const run = (list, n) => new Promise((resolve) => {
   });
 });
 
-// Browser tests run after the rest, one file at a time: two Chromiums beside the other suites
-// on two cores made the console tests flaky (see the closing note of the session that added this).
+// Browser tests run after the rest, one file at a time: a Chromium beside the other suites on
+// two cores stretches every wait, and their timeouts are better spent on one browser.
 const isBrowser = (f) => f.split(/[\\/]/).includes('e2e-console');
 const rest = files.filter((f) => !isBrowser(f));
 const browser = files.filter(isBrowser);

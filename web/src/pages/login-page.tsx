@@ -1,7 +1,7 @@
 import { Alert, Box, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
+import { Navigate, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../api/client.ts';
 import { api } from '../api/endpoints.ts';
 import { useFormState } from '../hooks/use-form-state.ts';
@@ -11,7 +11,6 @@ import { Logo } from '../layout/logo.tsx';
 export function LoginPage() {
   const me = useMe();
   const qc = useQueryClient();
-  const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = params.get('next');
   const safeNext = next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
@@ -20,9 +19,10 @@ export function LoginPage() {
   const login = useMutation({
     mutationFn: () => api.login(form.values.email.trim(), form.values.password),
     onSuccess: async () => {
+      // Loading the session re-renders this page, whose <Navigate> below goes on to `next`. Navigating
+      // here as well raced it: a second, late navigation to '/' left the console on a blank page.
       await qc.resetQueries({ queryKey: meQueryKey });
       await qc.fetchQuery({ queryKey: meQueryKey, queryFn: api.me });
-      navigate(safeNext, { replace: true });
     },
     onError: (err) => {
       if (err instanceof ApiError && err.status === 401) form.setError('_form', 'Incorrect email or password.');
