@@ -174,7 +174,13 @@ export async function organisationRoutes(app: FastifyInstance): Promise<void> {
   const upsertOperatorLogin = async (emailAddr: string, displayName: string, password: string) => {
     const hash = await hashPassword(password);
     const existing = await db.selectFrom('operators').select('id').where('email', '=', emailAddr).executeTakeFirst();
-    if (existing) await db.updateTable('operators').set({ password_hash: hash }).where('id', '=', existing.id).execute();
+    if (existing) {
+      // A new password ends every session opened with the old one.
+      await db.transaction().execute(async (tx) => {
+        await tx.updateTable('operators').set({ password_hash: hash }).where('id', '=', existing.id).execute();
+        await tx.deleteFrom('sessions').where('operator_id', '=', existing.id).execute();
+      });
+    }
     else await db.insertInto('operators').values({ id: randomUUID(), email: emailAddr, name: displayName, password_hash: hash, super_admin: 0, created_at: nowIso() }).execute();
   };
 
