@@ -1,6 +1,7 @@
 import { Agent, request, errors as undiciErrors } from 'undici';
 import { GatewayError } from '../errors/index.ts';
-import { guardedLookup } from './ssrf-guard.ts';
+import { isIP } from 'node:net';
+import { addressRefusal, guardedLookup } from './ssrf-guard.ts';
 import type { UpstreamCall } from '../providers/contract.ts';
 
 export type UpstreamResponse = Awaited<ReturnType<typeof request>>;
@@ -11,8 +12,13 @@ export type UpstreamResponse = Awaited<ReturnType<typeof request>>;
  */
 export class UpstreamClient {
   private readonly agent: Agent;
+  private readonly allowPrivate: boolean;
+  /** Per origin: why an IP-literal host is refused (null: allowed). Node skips the DNS lookup, and so
+   *  the connect-time guard, for IP literals, so they are checked here, once per origin. */
+  private readonly literalRefusals = new Map<string, string | null>();
 
   constructor(opts: { allowPrivate: boolean; connectTimeoutMs?: number }) {
+    this.allowPrivate = opts.allowPrivate;
     this.agent = new Agent({
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 600_000,
@@ -23,6 +29,7 @@ export class UpstreamClient {
   }
 
   async send(call: UpstreamCall, timeoutMs: number, signal: AbortSignal): Promise<UpstreamResponse> {
+    this.checkLiteral(call.url);
     try {
       return await request(call.url, {
         method: call.method,
@@ -41,6 +48,18 @@ export class UpstreamClient {
 
   close(): Promise<void> {
     return this.agent.close();
+  }
+
+  private checkLiteral(url: string): void {
+    const end = url.indexOf('/', url.indexOf('//') + 2);
+    const origin = end < 0 ? url : url.slice(0, end);
+    let refusal = this.literalRefusals.get(origin);
+    if (refusal === undefined) {
+      const host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+      refusal = isIP(host) ? addressRefusal(host, this.allowPrivate) : null;
+      this.literalRefusals.set(origin, refusal);
+    }
+    if (refusal) throw new GatewayError('upstream_error', 'The upstream address is not allowed by the gateway (SSRF guard)');
   }
 }
 

@@ -39,6 +39,30 @@ describe('SSRF guard on provider base URLs', () => {
     assert.equal((await activate(open, 'CUSTOM', 'http://127.0.0.1:8000/v1')).status, 201);
   });
 
+  it('refuses at request time an IP literal that is no longer allowed (setting changed after the provider was saved)', async () => {
+    let hits = 0;
+    const up = createServer((_req, res) => {
+      hits++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((r) => up.listen(0, '127.0.0.1', r));
+    try {
+      const s = await setupKey(strict, { providerType: 'OPENAI' });
+      // As if the provider had been saved while private upstreams were allowed.
+      await strict.deps.store.db.updateTable('providers').set({ base_url: `http://127.0.0.1:${(up.address() as { port: number }).port}/v1` }).where('id', '=', s.providerId).execute();
+      await strict.deps.invalidate({ kind: 'org', orgId: s.orgId });
+      const r = await fetch(`${strict.url}/v1/chat/completions`, {
+        method: 'POST', headers: { authorization: `Bearer ${s.secret}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      assert.equal(r.status, 502);
+      assert.match(((await r.json()) as any).error.message, /SSRF/);
+      assert.equal(hits, 0);
+    } finally {
+      await new Promise((r) => up.close(r));
+    }
+  });
+
   describe('redirects', () => {
     let upstream: Server;
     let target: Server;
