@@ -244,8 +244,18 @@ export async function organisationRoutes(app: FastifyInstance): Promise<void> {
   app.delete<{ Params: OrgParams & { userId: string } }>('/organisations/:orgId/users/:userId', async (req, reply) => {
     const { orgId, userId } = req.params;
     await requireOrg(req, orgId, 'admin');
-    await findUser(orgId, userId);
-    await db.deleteFrom('users').where('id', '=', userId).where('organisation_id', '=', orgId).execute();
+    const user = await findUser(orgId, userId);
+    await db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('users').where('id', '=', userId).where('organisation_id', '=', orgId).execute();
+      // An operator who belonged only to this organisation has nothing left to act on: their sessions
+      // and access tokens end with the membership (a super-admin keeps theirs).
+      const elsewhere = await tx.selectFrom('users').select('id').where('email', '=', user.email).limit(1).executeTakeFirst();
+      const op = await tx.selectFrom('operators').select(['id', 'super_admin']).where('email', '=', user.email).executeTakeFirst();
+      if (op && !op.super_admin && !elsewhere) {
+        await tx.deleteFrom('sessions').where('operator_id', '=', op.id).execute();
+        await tx.deleteFrom('operator_tokens').where('operator_id', '=', op.id).execute();
+      }
+    });
     await invalidateOrg(orgId);
     reply.status(204);
   });

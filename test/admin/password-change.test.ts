@@ -21,4 +21,19 @@ describe('operator passwords', () => {
     assert.equal((await AdminClient.login(o.url, 'pat@example.test', 'second-password-2').then(() => 'ok')), 'ok');
     assert.equal((await new AdminClient(o.url).post('/api/auth/login', { email: 'pat@example.test', password: 'first-password-1' })).status, 401);
   });
+
+  it('removing an operator from their only organisation ends their sessions and access tokens', async () => {
+    const admin = await AdminClient.login(o.url);
+    const orgId = await admin.defaultOrgId();
+    const user = await admin.ok('POST', `/api/organisations/${orgId}/users`, { email: 'sam@example.test', name: 'Sam', role: 'manager', password: 'sam-password-1' });
+    const sam = await AdminClient.login(o.url, 'sam@example.test', 'sam-password-1');
+    const { token } = await sam.ok('POST', '/api/auth/tokens', { name: 'script' });
+    const script = new AdminClient(o.url, token);
+    assert.equal((await script.get(`/api/organisations/${orgId}/models`)).status, 200);
+    await admin.ok('DELETE', `/api/organisations/${orgId}/users/${user.id}`);
+    assert.equal((await sam.get('/api/auth/me')).status, 401);
+    assert.equal((await script.get('/api/auth/me')).status, 401);
+    // The administrator's own session is untouched.
+    assert.equal((await admin.get('/api/auth/me')).status, 200);
+  });
 });
