@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors/index.ts';
+import { isRecord } from './wire-guards.ts';
 
 /**
  * What a translator needs to know about the other side, so a refusal can name both the feature
@@ -22,4 +23,16 @@ export function invalid(message: string, param?: string): never {
 /** The upstream answered something that is not the format it documents. */
 export function badUpstream(what: string): never {
   throw new GatewayError('upstream_error', `The upstream provider sent an unexpected ${what}`);
+}
+
+/** One SSE `data:` payload of an upstream stream, which must be a JSON object (`what` names it in the error). */
+export function parseStreamJson(data: string, what: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(data);
+  } catch {
+    badUpstream(`${what} (not JSON)`);
+  }
+  if (!isRecord(v)) badUpstream(what);
+  return v;
 }

@@ -5,7 +5,7 @@
  */
 import type { FinishReason, StreamEvent, Usage } from '../../canonical/chat.types.ts';
 import type { StreamDecoder, StreamEncoder } from '../../canonical/stream-codec.ts';
-import { badUpstream } from '../../canonical/translate-context.ts';
+import { badUpstream, parseStreamJson } from '../../canonical/translate-context.ts';
 import { isRecord } from '../../canonical/wire-guards.ts';
 import { nowSeconds } from '../../canonical/ids.ts';
 import { GatewayError, serializeError } from '../../errors/index.ts';
@@ -30,13 +30,7 @@ export class AnthropicStreamDecoder implements StreamDecoder {
 
   event(data: string, name: string, emit: (e: StreamEvent) => void): void {
     if (this.done || name === 'ping') return;
-    let ev: unknown;
-    try {
-      ev = JSON.parse(data);
-    } catch {
-      badUpstream('stream event (not JSON)');
-    }
-    if (!isRecord(ev)) badUpstream('stream event');
+    const ev = parseStreamJson(data, 'stream event');
     const type = typeof ev.type === 'string' ? ev.type : name;
     switch (type) {
       case 'message_start': {

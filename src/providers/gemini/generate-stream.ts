@@ -7,7 +7,7 @@
  */
 import type { AssistantContent, FinishReason, StreamEvent, Usage } from '../../canonical/chat.types.ts';
 import type { StreamDecoder, StreamEncoder } from '../../canonical/stream-codec.ts';
-import { badUpstream } from '../../canonical/translate-context.ts';
+import { badUpstream, parseStreamJson } from '../../canonical/translate-context.ts';
 import { isRecord, type Json } from '../../canonical/wire-guards.ts';
 import { newId, nowSeconds } from '../../canonical/ids.ts';
 import { GatewayError, serializeError } from '../../errors/index.ts';
@@ -31,13 +31,7 @@ export class GeminiStreamDecoder implements StreamDecoder {
   }
 
   event(data: string, _name: string, emit: (e: StreamEvent) => void): void {
-    let chunk: unknown;
-    try {
-      chunk = JSON.parse(data);
-    } catch {
-      badUpstream('stream chunk (not JSON)');
-    }
-    if (!isRecord(chunk)) badUpstream('stream chunk');
+    const chunk = parseStreamJson(data, 'stream chunk');
     if (chunk.error !== undefined) throw streamError(this.providerType, chunk);
     const id = typeof chunk.responseId === 'string' ? chunk.responseId : '';
     if (!this.started) {

@@ -205,17 +205,21 @@ function decodeResponseFormat(rf: Json): ResponseFormat {
     case 'json_object':
       return { type: 'json' };
     case 'json_schema': {
-      const js = reqRecord(rf.json_schema, 'response_format.json_schema');
-      const out: ResponseFormat = { type: 'json_schema', schema: optRecord(js, 'schema', 'response_format.json_schema.schema') ?? {} };
-      const name = optString(js, 'name', 'response_format.json_schema.name');
-      if (name) out.name = name;
-      const description = optString(js, 'description', 'response_format.json_schema.description');
-      if (description) out.description = description;
-      const strict = optBoolean(js, 'strict', 'response_format.json_schema.strict');
-      if (strict !== undefined) out.strict = strict;
-      return out;
+      return decodeJsonSchemaFormat(reqRecord(rf.json_schema, 'response_format.json_schema'), 'response_format.json_schema');
     }
     default:
       invalid('response_format.type must be text, json_object or json_schema', 'response_format.type');
   }
+}
+
+/** A JSON-schema output format (`schema`, `name`, `description`, `strict`); `at` is its path in the request. */
+export function decodeJsonSchemaFormat(js: Record<string, unknown>, at: string): ResponseFormat {
+  const out: ResponseFormat = { type: 'json_schema', schema: optRecord(js, 'schema', `${at}.schema`) ?? {} };
+  const name = optString(js, 'name', `${at}.name`);
+  if (name) out.name = name;
+  const description = optString(js, 'description', `${at}.description`);
+  if (description) out.description = description;
+  const strict = optBoolean(js, 'strict', `${at}.strict`);
+  if (strict !== undefined) out.strict = strict;
+  return out;
 }

@@ -7,7 +7,7 @@
  */
 import type { FinishReason, StreamEvent, Usage } from '../../canonical/chat.types.ts';
 import type { StreamDecoder, StreamEncoder } from '../../canonical/stream-codec.ts';
-import { badUpstream } from '../../canonical/translate-context.ts';
+import { badUpstream, parseStreamJson } from '../../canonical/translate-context.ts';
 import { isRecord, type Json } from '../../canonical/wire-guards.ts';
 import { nowSeconds } from '../../canonical/ids.ts';
 import { GatewayError, serializeError } from '../../errors/index.ts';
@@ -37,13 +37,7 @@ export class OpenAIChatStreamDecoder implements StreamDecoder {
       this.emitFinish(emit);
       return;
     }
-    let chunk: unknown;
-    try {
-      chunk = JSON.parse(data);
-    } catch {
-      badUpstream('stream chunk (not JSON)');
-    }
-    if (!isRecord(chunk)) badUpstream('stream chunk');
+    const chunk = parseStreamJson(data, 'stream chunk');
     if (chunk.error !== undefined) throw streamError(this.providerType, chunk);
     // Azure opens with a prompt_filter_results chunk that has no id and no choices; the stream starts after it.
     if (!this.started && (chunk.id || (Array.isArray(chunk.choices) && chunk.choices.length > 0))) {

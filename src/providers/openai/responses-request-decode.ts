@@ -11,6 +11,7 @@ import {
   isRecord, optArray, optBoolean, optInteger, optNumber, optRecord, optString, refuseUnknownFields, reqRecord, reqString, type Json,
 } from '../../canonical/wire-guards.ts';
 import { parseDataUrl } from '../../canonical/data-url.ts';
+import { decodeJsonSchemaFormat } from './chat-request-decode.ts';
 
 const KNOWN = new Set([
   'model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'text', 'max_output_tokens', 'temperature', 'top_p',
@@ -173,14 +174,7 @@ function decodeFormat(f: Json): ResponseFormat {
     case 'json_object':
       return { type: 'json' };
     case 'json_schema': {
-      const out: ResponseFormat = { type: 'json_schema', schema: optRecord(f, 'schema', 'text.format.schema') ?? {} };
-      const name = optString(f, 'name', 'text.format.name');
-      if (name) out.name = name;
-      const description = optString(f, 'description', 'text.format.description');
-      if (description) out.description = description;
-      const strict = optBoolean(f, 'strict', 'text.format.strict');
-      if (strict !== undefined) out.strict = strict;
-      return out;
+      return decodeJsonSchemaFormat(f, 'text.format');
     }
     default:
       invalid('text.format.type must be text, json_object or json_schema', 'text.format.type');
