@@ -3,15 +3,13 @@ import assert from 'node:assert/strict';
 import { startOdock, type TestOdock } from '../helpers/odock.ts';
 import { setupKey, type SetupResult } from '../helpers/setup-flow.ts';
 import { needRedis } from '../helpers/services.ts';
+import { postChat } from '../helpers/chat.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.ts';
 
 const PROVIDER_KEY = 'sk-upstream-policies';
 
 async function chat(url: string, key: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  const r = await fetch(`${url}/v1/chat/completions`, {
-    method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }], ...extra }),
-  });
+  const r = await postChat(url, key, extra, headers);
   return { status: r.status, retryAfter: r.headers.get('retry-after'), body: (await r.json()) as any };
 }
 

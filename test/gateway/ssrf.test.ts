@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { startOdock, type TestOdock } from '../helpers/odock.ts';
 import { AdminClient } from '../helpers/admin-client.ts';
 import { setupKey } from '../helpers/setup-flow.ts';
+import { postChat } from '../helpers/chat.ts';
 
 describe('SSRF guard on provider base URLs', () => {
   let strict: TestOdock;
@@ -51,10 +52,7 @@ describe('SSRF guard on provider base URLs', () => {
       // As if the provider had been saved while private upstreams were allowed.
       await strict.deps.store.db.updateTable('providers').set({ base_url: `http://127.0.0.1:${(up.address() as { port: number }).port}/v1` }).where('id', '=', s.providerId).execute();
       await strict.deps.invalidate({ kind: 'org', orgId: s.orgId });
-      const r = await fetch(`${strict.url}/v1/chat/completions`, {
-        method: 'POST', headers: { authorization: `Bearer ${s.secret}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }] }),
-      });
+      const r = await postChat(strict.url, s.secret);
       assert.equal(r.status, 502);
       assert.match(((await r.json()) as any).error.message, /SSRF/);
       assert.equal(hits, 0);
@@ -84,10 +82,7 @@ describe('SSRF guard on provider base URLs', () => {
 
     it('are never followed', async () => {
       const s = await setupKey(open, { providerType: 'VLLM', baseUrl: `http://127.0.0.1:${(upstream.address() as { port: number }).port}/v1` });
-      const r = await fetch(`${open.url}/v1/chat/completions`, {
-        method: 'POST', headers: { authorization: `Bearer ${s.secret}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }] }),
-      });
+      const r = await postChat(open.url, s.secret);
       assert.equal(r.status, 502);
       assert.equal(((await r.json()) as any).error.code, 'upstream_error');
       assert.equal(targetHits, 0);

@@ -6,15 +6,11 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_MASTER_KEY, waitFor, type TestOdock }
 import { setupKey, type SetupResult } from '../helpers/setup-flow.ts';
 import { PG_URL, REDIS_URL, dropSchema, needPostgres, needRedis, uniquePrefix, uniqueSchema } from '../helpers/services.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.ts';
+import { postChat } from '../helpers/chat.ts';
 
 const PROVIDER_KEY = 'sk-upstream-scale';
 
-function chat(url: string, key: string, extra: Record<string, unknown> = {}) {
-  return fetch(`${url}/v1/chat/completions`, {
-    method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }], ...extra }),
-  });
-}
+const chat = (url: string, key: string, extra: Record<string, unknown> = {}) => postChat(url, key, extra);
 
 describe('three Odock processes on one PostgreSQL and one Redis', () => {
   let nodes: OdockProcess[] = [];

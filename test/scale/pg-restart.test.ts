@@ -5,6 +5,7 @@ import { setupKey, type SetupResult } from '../helpers/setup-flow.ts';
 import { PrivatePostgres, postgresServerMissing } from '../helpers/private-postgres.ts';
 import { freePort } from '../helpers/private-redis.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.ts';
+import { postChat } from '../helpers/chat.ts';
 
 describe('PostgreSQL restarted under load', () => {
   let db: PrivatePostgres;
@@ -30,10 +31,7 @@ describe('PostgreSQL restarted under load', () => {
   it('keeps serving warm traffic, then writes every pending usage record once PostgreSQL is back', async (t) => {
     if (skip) return t.skip(skip);
     const call = async () => {
-      const r = await fetch(`${o.url}/v1/chat/completions`, {
-        method: 'POST', headers: { authorization: `Bearer ${s.secret}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }] }),
-      });
+      const r = await postChat(o.url, s.secret);
       await r.text();
       return { status: r.status, id: r.headers.get('x-request-id')! };
     };
