@@ -8,8 +8,9 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, fetchAll } from '../../api/endpoints.ts';
 import type { ApiKey, Model } from '../../api/types.ts';
 import { ApiKeyPickerModal } from '../../components/api-key-picker-modal.tsx';
-import { KeyStatusBadge, KeyTypeBadge, Mono } from '../../components/badges.tsx';
+import { Mono } from '../../components/badges.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
+import { grantedKeyColumns } from '../../components/granted-key-columns.tsx';
 import { DataTable } from '../../components/data-table.tsx';
 import { DetailList } from '../../components/detail-list.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
@@ -142,13 +143,7 @@ function ModelKeysCard({ model }: { model: Model }) {
         paging={paged}
         minWidth={520}
         empty={{ icon: <IconKey size={22} />, title: 'No key can call this model yet', description: 'Grant access to keys with Batch Add, or from a key\'s Model Access tab.' }}
-        columns={[
-          { key: 'name', header: 'Name', render: (k) => <Text component={Link} to={`/orgs/${orgId}/api-keys/${k.id}`} size="sm" fw={600} c="indigo.7">{k.name ?? 'Unnamed key'}</Text> },
-          { key: 'type', header: 'Type', render: (k) => <KeyTypeBadge type={k.type} /> },
-          { key: 'key', header: 'Key', render: (k) => <Mono>{k.maskedKey}</Mono> },
-          { key: 'status', header: 'Status', render: (k) => <KeyStatusBadge apiKey={k} /> },
-          { key: 'x', header: '', align: 'right', render: (k) => canMutate && <Button size="xs" variant="subtle" color="red" onClick={() => setRemoving(k)}>Remove</Button> },
-        ]}
+        columns={grantedKeyColumns(orgId, { canMutate, onRemove: setRemoving })}
       />
       <ApiKeyPickerModal
         opened={adding}
