@@ -31,6 +31,28 @@ const EnvSchema = z.object({
   MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).max(1 << 30).default(10 * 1024 * 1024),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
   ODOCK_INSTANCE_ID: z.string().optional(),
+  /** Path of a JSON file of named STDIO MCP commands: the only commands the gateway will start. Unset: STDIO refused. */
+  ODOCK_MCP_STDIO_ALLOWLIST: z.string().min(1).optional(),
+  /** When the gateway runs as root, STDIO MCP children run as this unprivileged user. */
+  ODOCK_MCP_STDIO_USER: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/).default('nobody'),
+  /** Per organisation and upstream origin: most pooled connections, and most open MCP streams. */
+  UPSTREAM_MAX_CONNECTIONS_PER_ORG: z.coerce.number().int().min(1).max(10_000).default(32),
+  MCP_MAX_OPEN_STREAMS_PER_ORG: z.coerce.number().int().min(1).max(10_000).default(16),
+  /** Longest time a client may take to send a whole request (headers and body); responses are not cut. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  /** Deepest JSON nesting accepted in a request body. */
+  MAX_JSON_DEPTH: z.coerce.number().int().min(8).max(10_000).default(64),
+  /** Most bytes of non-streamed upstream bodies held in memory at once, across all calls. */
+  MAX_BUFFERED_UPSTREAM_BYTES: z.coerce.number().int().min(1 << 20).max(1 << 34).default(256 * 1024 * 1024),
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Operator access tokens expire after this many days. */
+  OPERATOR_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Login throttling: failed attempts allowed per email and per client IP within the window. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
+  LOGIN_WINDOW_SECONDS: seconds.default(900),
+  /** Invitation links stay valid this many hours. */
+  INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   api_key_revoked: 401,
   // 403
   forbidden: 403,
+  password_change_required: 403,
   model_not_allowed: 403,
   provider_disabled: 403,
   provider_api_key_revoked: 403,
@@ -25,6 +26,8 @@ export const ERROR_CODES = {
   // 409
   conflict: 409,
   api_key_already_revealed: 409,
+  // 402
+  budget_exceeded: 402,
   // 413
   payload_too_large: 413,
   // 429
@@ -35,6 +38,8 @@ export const ERROR_CODES = {
   concurrency_exceeded: 429,
   max_tokens_exceeded: 429,
   upstream_rate_limited: 429,
+  too_many_attempts: 429,
+  quota_exceeded: 429,
   // 5xx
   internal_error: 500,
   upstream_error: 502,
