@@ -109,7 +109,11 @@ export async function mcpServerRoutes(app: FastifyInstance): Promise<void> {
     if (body.name !== undefined) row.name = body.name;
     if (body.slug !== undefined) row.slug = body.slug;
     if (body.description !== undefined) row.description = body.description;
-    if (body.transport !== undefined) row.transport = body.transport;
+    if (body.transport !== undefined) {
+      // Leaving STDIO drops the command, so an HTTP server never carries a name it does not use.
+      if (row.transport === 'STDIO' && body.transport !== 'STDIO') Object.assign(row, { command: null, args: '[]', env_ciphertext: null });
+      row.transport = body.transport;
+    }
     if (body.endpointUrl !== undefined) row.endpoint_url = body.endpointUrl;
     if (body.stdioCommand !== undefined) {
       const n = body.stdioCommand?.trim() || null;
