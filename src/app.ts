@@ -78,7 +78,7 @@ export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean } =
   });
 
   await app.register(adminRoutes, { prefix: '/api' });
-  const upstream = new UpstreamClient({ allowPrivate: deps.config.ODOCK_ALLOW_PRIVATE_UPSTREAMS });
+  const upstream = new UpstreamClient({ allowPrivate: deps.config.ODOCK_ALLOW_PRIVATE_UPSTREAMS, connectionsPerOrg: deps.config.UPSTREAM_MAX_CONNECTIONS_PER_ORG });
   app.addHook('onClose', () => upstream.close());
   const rt: GatewayRuntime = { deps, upstream };
   await app.register(openaiRoutes(rt), { prefix: '/v1' });

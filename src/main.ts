@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { loadConfigOrExit } from './config/env.ts';
+import { ConfigError, loadConfigOrExit } from './config/env.ts';
 import { MasterKeyError } from './crypto/master-key.ts';
 import { createDeps } from './runtime.ts';
 import { buildApp } from './app.ts';
@@ -21,7 +21,16 @@ async function main() {
     process.exit(1);
   }
   const { logger } = deps;
-  const app = await buildApp(deps);
+  let app;
+  try {
+    app = await buildApp(deps);
+  } catch (e) {
+    // A bad file named by a variable (ODOCK_MCP_STDIO_ALLOWLIST) is found while the routes load.
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(e.message);
+    await deps.close();
+    process.exit(2);
+  }
   const boot = await bootstrap(deps.store.db, { email: config.ODOCK_ADMIN_EMAIL, password: config.ODOCK_ADMIN_PASSWORD });
   await app.listen({ port: config.PORT, host: config.HOST });
   const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;

@@ -6,7 +6,7 @@ import { isUniqueViolation, nowIso } from '../store/db.ts';
 import type { ProviderKeyTable, ProviderTable } from '../store/schema.ts';
 import { PROVIDER_TYPES, PROVIDER_TYPE_INFO, type ProviderType } from '../providers/provider-types.ts';
 import { assertSafeBaseUrl } from '../upstream/ssrf-guard.ts';
-import { requireOrg } from './operator-auth.ts';
+import { requireOrg, type Role } from './operator-auth.ts';
 import { json, name, pageParams, parseBody, toPage } from './validation.ts';
 import { pageQuery } from './paging.sql.ts';
 
@@ -35,6 +35,10 @@ export const providerKeyView = (k: ProviderKeyTable) => ({ id: k.id, providerId:
 
 type P = { orgId: string; providerId: string };
 
+/** Where the provider key is sent is for admins: a manager could otherwise receive the key an admin entered. */
+const baseUrlForbidden = (role: Role) =>
+  new GatewayError('forbidden', `Your role (${role}) cannot set baseUrl: where a provider key is sent is for admins`, { field: 'baseUrl' });
+
 export async function providerRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.deps.store;
   const allowPrivate = app.deps.config.ODOCK_ALLOW_PRIVATE_UPSTREAMS;
@@ -62,8 +66,9 @@ export async function providerRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Params: { orgId: string } }>('/organisations/:orgId/providers', { config: { bodySchema: Activate } }, async (req, reply) => {
     const { orgId } = req.params;
-    await requireOrg(req, orgId, 'write');
+    const { role } = await requireOrg(req, orgId, 'write');
     const body = parseBody(Activate, req.body);
+    if (body.baseUrl !== undefined && role !== 'admin') throw baseUrlForbidden(role);
     const info = PROVIDER_TYPE_INFO[body.type as ProviderType];
     const rawUrl = body.baseUrl ?? info.defaultBaseUrl;
     if (!rawUrl) throw new GatewayError('invalid_request', `baseUrl is required for ${body.type}`, { field: 'baseUrl' });
@@ -90,12 +95,16 @@ export async function providerRoutes(app: FastifyInstance): Promise<void> {
 
   app.patch<{ Params: P }>('/organisations/:orgId/providers/:providerId', { config: { bodySchema: Patch } }, async (req) => {
     const { orgId, providerId } = req.params;
-    await requireOrg(req, orgId, 'write');
+    const { role } = await requireOrg(req, orgId, 'write');
     const body = parseBody(Patch, req.body);
-    await findProvider(orgId, providerId);
+    const before = await findProvider(orgId, providerId);
     const set: Partial<ProviderTable> = { updated_at: nowIso() };
     if (body.name !== undefined) set.name = body.name;
-    if (body.baseUrl !== undefined) set.base_url = assertSafeBaseUrl(body.baseUrl, allowPrivate, 'baseUrl');
+    if (body.baseUrl !== undefined) {
+      set.base_url = assertSafeBaseUrl(body.baseUrl, allowPrivate, 'baseUrl');
+      // An unchanged value is fine: a form may send every field back.
+      if (set.base_url !== before.base_url && role !== 'admin') throw baseUrlForbidden(role);
+    }
     if (body.timeoutMs !== undefined) set.timeout_ms = body.timeoutMs;
     if (body.enabled !== undefined) set.enabled = body.enabled ? 1 : 0;
     if (body.config !== undefined) set.config = JSON.stringify(body.config);

@@ -63,7 +63,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
       providerType: route.provider.type, baseUrl: route.provider.baseUrl, apiKey: route.secret(), slug: route.slug, config: route.provider.config,
     }, { stream: spec.stream, requestedModel: route.name, clientHeaders: req.headers });
 
-    const res = await rt.upstream.send(call, route.provider.timeoutMs, ac.signal);
+    const res = await rt.upstream.send(auth.orgId, call, route.provider.timeoutMs, ac.signal);
     if (res.statusCode >= 400) {
       const text = (await readBody(res.body, MAX_ERROR_BODY).catch(() => Buffer.alloc(0))).toString('utf8');
       throw providers.mapUpstreamError(route.provider.type, res.statusCode, res.headers, text, route.secret());

@@ -1,34 +1,31 @@
-import { Agent, request, errors as undiciErrors } from 'undici';
+import { request, errors as undiciErrors } from 'undici';
 import { GatewayError } from '../errors/index.ts';
 import { isIP } from 'node:net';
-import { addressRefusal, guardedLookup } from './ssrf-guard.ts';
+import { addressRefusal } from './ssrf-guard.ts';
+import { OrgAgents } from './org-agents.ts';
 import type { UpstreamCall } from '../providers/contract.ts';
 
 export type UpstreamResponse = Awaited<ReturnType<typeof request>>;
 
 /**
- * One undici Agent: a keep-alive connection pool per upstream origin, connect-time SSRF check
- * on every resolved address, no redirects followed (undici's request never follows them).
+ * Keep-alive connection pools per organisation and upstream origin (org-agents.ts: one tenant's
+ * long streams never hold another's connections), connect-time SSRF check on every resolved
+ * address, no redirects followed (undici's request never follows them).
  */
 export class UpstreamClient {
-  private readonly agent: Agent;
+  private readonly agents: OrgAgents;
   private readonly allowPrivate: boolean;
   /** Per origin: why an IP-literal host is refused (null: allowed). Node skips the DNS lookup, and so
    *  the connect-time guard, for IP literals, so they are checked here, once per origin. */
   private readonly literalRefusals = new Map<string, string | null>();
 
-  constructor(opts: { allowPrivate: boolean; connectTimeoutMs?: number }) {
+  constructor(opts: { allowPrivate: boolean; connectionsPerOrg: number; connectTimeoutMs?: number }) {
     this.allowPrivate = opts.allowPrivate;
-    this.agent = new Agent({
-      keepAliveTimeout: 30_000,
-      keepAliveMaxTimeout: 600_000,
-      connections: 256,
-      pipelining: 1,
-      connect: { timeout: opts.connectTimeoutMs ?? 10_000, lookup: guardedLookup(opts.allowPrivate) as never },
-    });
+    this.agents = new OrgAgents({ allowPrivate: opts.allowPrivate, connectionsPerOrigin: opts.connectionsPerOrg, connectTimeoutMs: opts.connectTimeoutMs });
   }
 
-  async send(call: UpstreamCall, timeoutMs: number, signal: AbortSignal): Promise<UpstreamResponse> {
+  /** One upstream call on the calling organisation's own pool for the origin. */
+  async send(orgId: string, call: UpstreamCall, timeoutMs: number, signal: AbortSignal): Promise<UpstreamResponse> {
     this.checkLiteral(call.url);
     try {
       return await request(call.url, {
@@ -36,7 +33,7 @@ export class UpstreamClient {
         headers: call.headers,
         body: call.body,
         signal,
-        dispatcher: this.agent,
+        dispatcher: this.agents.for(orgId),
         // No headers within the provider's timeout → 504. A stream may idle that long between events.
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
@@ -47,7 +44,7 @@ export class UpstreamClient {
   }
 
   close(): Promise<void> {
-    return this.agent.close();
+    return this.agents.close();
   }
 
   private checkLiteral(url: string): void {

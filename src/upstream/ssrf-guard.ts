@@ -50,6 +50,10 @@ export function assertSafeBaseUrl(raw: string, allowPrivate: boolean, field: str
     throw new GatewayError('invalid_request', `${field} is not a valid URL`, { field });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new GatewayError('invalid_request', `${field} must use http or https`, { field });
+  // URLs are stored and shown in clear: credentials belong in the encrypted key or auth secret.
+  if (url.username !== '' || url.password !== '') {
+    throw new GatewayError('invalid_request', `${field} must not contain credentials (user:password@); store them as the encrypted key or auth secret`, { field });
+  }
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (METADATA_HOSTS.has(host)) throw new GatewayError('invalid_request', `${field}: metadata hosts are never allowed`, { field });
   if (isIP(host)) {

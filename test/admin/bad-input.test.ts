@@ -92,7 +92,7 @@ for (const dialect of DIALECTS) {
         ['POST', `${org.base}/providers/${ids.providerId}/keys`, { name: 'Primary', key: 'sk-another-one' }],
         ['POST', `${org.base}/models`, { name: 'gpt-4.1', slug: 'gpt-4.1-mini', providerId: ids.providerId }],
         ['PATCH', `${org.base}/models/${org.models['gpt-4.1-mini']}`, { name: 'gpt-4.1' }],
-        ['POST', `${org.base}/mcp-servers`, { name: 'Other', slug: 'docs-bad', transport: 'STDIO', command: 'node' }],
+        ['POST', `${org.base}/mcp-servers`, { name: 'Other', slug: 'docs-bad', transport: 'STREAMABLE_HTTP', endpointUrl: 'http://127.0.0.1:9/other' }],
         ['POST', `${org.base}/teams/${ids.teamId}/members`, { userId: ids.userId }],
       ];
       for (const [method, path, body] of dup) {

@@ -62,7 +62,11 @@ for (const dialect of DIALECTS) {
     const mcpSecret = `mcp-bearer-${crypto.randomUUID()}`;
     const mcpEnvSecret = `env-secret-${crypto.randomUUID()}`;
     await admin.ok('POST', `${base}/mcp-servers`, { name: 'Docs', slug: 'docs', transport: 'STREAMABLE_HTTP', endpointUrl: 'http://127.0.0.1:9/mcp', authType: 'BEARER', authSecret: mcpSecret });
-    await admin.ok('POST', `${base}/mcp-servers`, { name: 'Local', slug: 'local', transport: 'STDIO', command: 'node', env: { TOKEN: mcpEnvSecret } });
+    // (STDIO servers no longer take an environment from the organisation: an OAuth2 client secret is the second stored MCP secret.)
+    await admin.ok('POST', `${base}/mcp-servers`, {
+      name: 'Local', slug: 'local', transport: 'STREAMABLE_HTTP', endpointUrl: 'http://127.0.0.1:9/local', authType: 'OAUTH2',
+      authConfig: { tokenUrl: 'http://127.0.0.1:9/token', clientId: 'odock' }, authSecret: mcpEnvSecret,
+    });
     // A second key that is created but never revealed: its secret must not be in clear either.
     const unrevealed = await admin.ok('POST', `${base}/api-keys`, { type: 'ORGANISATION', name: 'unrevealed' });
     // Rotate the revealed key and reveal again, so history rows exist too.

@@ -27,6 +27,17 @@ export class McpAdmin {
     return new McpAdmin(this.admin, org.id);
   }
 
+  /**
+   * Another operator of this organisation with the given role, logged in. (The one place that
+   * knows how operators are added: adapt here if that changes.)
+   */
+  async asRole(role: 'admin' | 'manager' | 'member'): Promise<AdminClient> {
+    const email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+    const password = `${role}-password-123`;
+    await this.admin.ok('POST', `${this.base}/users`, { email, name: role, role, password });
+    return AdminClient.login(this.admin.baseUrl, email, password);
+  }
+
   async server(body: Record<string, unknown>): Promise<{ id: string; slug: string }> {
     return this.admin.ok('POST', `${this.base}/mcp-servers`, { name: body.slug, ...body });
   }

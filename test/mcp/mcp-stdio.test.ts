@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { startOdock, waitFor, type TestOdock } from '../helpers/odock.ts';
 import { mcpRuntimeOf } from '../../src/surfaces/mcp/mcp.plugin.ts';
+import { readFileSync, readlinkSync, statSync } from 'node:fs';
 import { everythingStdio } from './fixtures/everything-server.ts';
+import { writeAllowlist, type AllowlistFile } from './fixtures/stdio-allowlist.ts';
 import { connectClient, McpAdmin, rawPost, INIT } from './mcp-setup.ts';
 
 const alive = (pid: number) => {
@@ -17,29 +19,36 @@ const alive = (pid: number) => {
 
 const text = (r: unknown) => (r as { content: { text: string }[] }).content[0].text;
 
+/** Real and effective uid of a process, from /proc/<pid>/status ("Uid: real effective saved fs"). */
+const uidsOf = (pid: number) => readFileSync(`/proc/${pid}/status`, 'utf8').match(/^Uid:\s+(\d+)\s+(\d+)/m)!.slice(1, 3).map(Number);
+const cwdOf = (pid: number) => readlinkSync(`/proc/${pid}/cwd`);
+
 describe('STDIO servers: one child per server, restarted on crash and on change, stopped on shutdown', () => {
   let odock: TestOdock;
   let org: McpAdmin;
   let serverId: string;
   let secret: string;
   let closed = false;
+  let allowlist: AllowlistFile;
   // Present in the gateway's own environment: a tool must never see it.
   process.env.ODOCK_TEST_CANARY = 'gateway-env-must-not-leak';
 
   before(async () => {
-    odock = await startOdock();
+    allowlist = writeAllowlist();
+    odock = await startOdock({ env: allowlist.env });
     org = await McpAdmin.forDefaultOrg(odock);
-    serverId = (await org.server({ slug: 'stdio', ...everythingStdio({ TOOL_SETTING: 'from-server-config' }) })).id;
+    serverId = (await org.server({ slug: 'stdio', ...everythingStdio() })).id;
     ({ secret } = await org.key([serverId]));
   });
   after(async () => {
     if (!closed) await odock?.close();
     delete process.env.ODOCK_TEST_CANARY;
+    allowlist?.remove();
   });
 
   const pid = () => mcpRuntimeOf(odock.deps)!.bridges.stdioPid(serverId);
 
-  test('sessions share one child; it sees its configured env and none of the gateway\'s', async () => {
+  test('sessions share one child; it sees its allowlist entry\'s env and none of the gateway\'s', async () => {
     const a = await connectClient(odock, 'stdio', secret);
     const b = await connectClient(odock, 'stdio', secret);
     try {
@@ -48,12 +57,33 @@ describe('STDIO servers: one child per server, restarted on crash and on change,
       await b.client.listTools();
       assert.equal(pid(), first, 'the second session uses the same child');
       const env = JSON.parse(text(await a.client.callTool({ name: 'get-env', arguments: {} })));
-      assert.equal(env.TOOL_SETTING, 'from-server-config');
+      assert.equal(env.TOOL_SETTING, 'from-allowlist');
       assert.equal(env.ODOCK_TEST_CANARY, undefined);
       for (const v of Object.values(env)) assert.ok(!String(v).includes('gateway-env-must-not-leak'));
     } finally {
       await a.client.close();
       await b.client.close();
+    }
+  });
+
+  test('as root, the child runs as the unprivileged ODOCK_MCP_STDIO_USER in its own empty directory', async (t) => {
+    if (process.getuid?.() !== 0) return t.skip('the gateway can only switch user when it runs as root');
+    const { client } = await connectClient(odock, 'stdio', secret);
+    try {
+      const child = pid()!;
+      const [real, effective] = uidsOf(child);
+      assert.notEqual(real, 0, 'real uid');
+      assert.notEqual(effective, 0, 'effective uid');
+      const nobody = readFileSync('/etc/passwd', 'utf8').split('\n').map((l) => l.split(':')).find((f) => f[0] === 'nobody')!;
+      assert.equal(effective, Number(nobody[2]), 'runs as nobody (the default ODOCK_MCP_STDIO_USER)');
+      const env = JSON.parse(text(await client.callTool({ name: 'get-env', arguments: {} })));
+      assert.equal(env.USER, 'nobody');
+      const cwd = cwdOf(child);
+      assert.ok(cwd.includes('odock-mcp-'), `a fresh working directory: ${cwd}`);
+      assert.equal(statSync(cwd).uid, effective, 'owned by the child\'s user');
+      assert.equal(env.HOME, cwd, 'HOME is that directory, not the gateway\'s');
+    } finally {
+      await client.close();
     }
   });
 
@@ -82,11 +112,11 @@ describe('STDIO servers: one child per server, restarted on crash and on change,
     }
   });
 
-  test('editing the server restarts its child with the new settings', async () => {
+  test('editing the server (another allowlist entry) restarts its child with the new settings', async () => {
     const { client } = await connectClient(odock, 'stdio', secret);
     try {
       const before = pid()!;
-      await org.patchServer(serverId, { env: { TOOL_SETTING: 'edited' } });
+      await org.patchServer(serverId, { stdioCommand: 'everything-edited' });
       await waitFor(() => pid() !== undefined && pid() !== before, 10_000);
       assert.ok(!alive(before) || (await waitFor(() => !alive(before), 5000).then(() => true)));
       const env = JSON.parse(text(await client.callTool({ name: 'get-env', arguments: {} })));
@@ -122,9 +152,9 @@ describe('STDIO servers: one child per server, restarted on crash and on change,
     await org.patchServer(serverId, { enabled: true });
   });
 
-  test('a command that is missing or exits at once → 502 mcp_upstream_error', async () => {
-    const missing = await org.server({ slug: 'missing', transport: 'STDIO', command: '/nonexistent/mcp-server' });
-    const quits = await org.server({ slug: 'quits', transport: 'STDIO', command: process.execPath, args: ['-e', 'process.exit(3)'] });
+  test('an allowlisted command that is missing or exits at once → 502 mcp_upstream_error', async () => {
+    const missing = await org.server({ slug: 'missing', transport: 'STDIO', stdioCommand: 'missing' });
+    const quits = await org.server({ slug: 'quits', transport: 'STDIO', stdioCommand: 'quits' });
     const k = await org.key([missing.id, quits.id]);
     for (const slug of ['missing', 'quits']) {
       const r = await rawPost(odock, slug, k.secret, INIT);

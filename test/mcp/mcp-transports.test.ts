@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { startOdock, type TestOdock } from '../helpers/odock.ts';
 import { everythingStdio, startEverything, type EverythingServer } from './fixtures/everything-server.ts';
+import { writeAllowlist, type AllowlistFile } from './fixtures/stdio-allowlist.ts';
 import { allToolNames, connectClient, McpAdmin } from './mcp-setup.ts';
 
 type Kind = 'STDIO' | 'SSE' | 'STREAMABLE_HTTP';
@@ -19,10 +20,12 @@ for (const kind of ['STDIO', 'SSE', 'STREAMABLE_HTTP'] as Kind[]) {
     let serverId: string;
     let secret: string;
     let keyId: string;
+    let allowlist: AllowlistFile | undefined;
 
     before(async () => {
       if (kind !== 'STDIO') upstream = await startEverything(kind === 'SSE' ? 'sse' : 'streamableHttp');
-      odock = await startOdock();
+      else allowlist = writeAllowlist();
+      odock = await startOdock({ env: allowlist?.env });
       org = await McpAdmin.forDefaultOrg(odock);
       const def = kind === 'STDIO' ? everythingStdio() : { transport: kind, endpointUrl: upstream!.url };
       serverId = (await org.server({ slug: 'everything', ...def, blockedTools: ['get-env', 'gzip-file-as-resource'] })).id;
@@ -31,6 +34,7 @@ for (const kind of ['STDIO', 'SSE', 'STREAMABLE_HTTP'] as Kind[]) {
     after(async () => {
       await odock?.close();
       await upstream?.close();
+      allowlist?.remove();
     });
 
     test('lists tools without the blocked ones and calls the allowed ones', async () => {

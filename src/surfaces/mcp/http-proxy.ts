@@ -38,7 +38,7 @@ export async function proxyHttp(call: McpCall, post: ParsedPost | null): Promise
 }
 
 function send(call: McpCall, o: { method: 'GET' | 'POST' | 'DELETE'; body?: string; upstreamSession?: string; bodyTimeoutMs: number }): Promise<UpstreamRes> {
-  return upstreamFetch(call.rt.agent, call.rt.upstreamAuth, call.route, call.rt.allowPrivate, {
+  return upstreamFetch(call.rt.agents.for(call.auth.orgId), call.rt.upstreamAuth, call.route, call.rt.allowPrivate, {
     method: o.method, headers: protocolHeaders(call.req, o.method, o.upstreamSession), body: o.body, signal: call.signal, bodyTimeoutMs: o.bodyTimeoutMs,
   });
 }

@@ -1,20 +1,23 @@
-import { Agent } from 'undici';
 import type { AppDeps } from '../../context.ts';
-import { guardedLookup } from '../../upstream/ssrf-guard.ts';
+import { GatewayError } from '../../errors/index.ts';
+import { OrgAgents } from '../../upstream/org-agents.ts';
 import { Bridges } from './bridge/bridges.ts';
 import { endAllStreams } from './client-stream.ts';
 import { SessionCodec } from './session-token.ts';
 import { StreamGuard } from './stream-guard.ts';
 import { UpstreamAuth } from './upstream-auth.ts';
+import { stdioAllowlistOf } from './stdio-allowlist.ts';
 
 /**
- * What the MCP route group keeps for the life of the app: one keep-alive connection pool for
- * MCP upstreams and token endpoints (connect-time SSRF check on every resolved address, no
- * redirects), the OAuth2 token cache, the session codec, bridged sessions and STDIO children,
- * and the guard that cuts open streams when access is withdrawn.
+ * What the MCP route group keeps for the life of the app: keep-alive connection pools per
+ * organisation and origin for MCP upstreams and token endpoints (connect-time SSRF check on
+ * every resolved address, no redirects), the per-organisation count of open streams, the OAuth2
+ * token cache, the session codec, bridged sessions and STDIO children (from the deployment's
+ * allowlist only), and the guard that cuts open streams when access is withdrawn.
  */
 export class McpRuntime {
-  readonly agent: Agent;
+  readonly agents: OrgAgents;
+  private readonly openStreams = new Map<string, number>();
   readonly allowPrivate: boolean;
   readonly upstreamAuth: UpstreamAuth;
   readonly sessions: SessionCodec;
@@ -26,13 +29,12 @@ export class McpRuntime {
 
   constructor(private readonly deps: AppDeps) {
     this.allowPrivate = deps.config.ODOCK_ALLOW_PRIVATE_UPSTREAMS;
-    this.agent = new Agent({
-      keepAliveTimeout: 30_000, connections: 128, pipelining: 1,
-      connect: { timeout: 10_000, lookup: guardedLookup(this.allowPrivate) as never },
-    });
-    this.upstreamAuth = new UpstreamAuth(this.agent, this.allowPrivate);
+    this.agents = new OrgAgents({ allowPrivate: this.allowPrivate, connectionsPerOrigin: deps.config.UPSTREAM_MAX_CONNECTIONS_PER_ORG });
+    this.upstreamAuth = new UpstreamAuth(this.allowPrivate);
     this.sessions = new SessionCodec(deps.vault);
-    this.bridges = new Bridges(this.agent, this.upstreamAuth, this.allowPrivate, deps.logger);
+    // Loaded and checked at boot: a bad allowlist file stops the gateway with a message naming it.
+    const allowlist = stdioAllowlistOf(deps.config);
+    this.bridges = new Bridges((orgId) => this.agents.for(orgId), this.upstreamAuth, this.allowPrivate, deps.logger, allowlist);
     this.guard = new StreamGuard(deps);
     // Server changes reach bridged sessions, STDIO children and cached tokens on every instance.
     deps.bus.subscribe((e) => {
@@ -44,6 +46,28 @@ export class McpRuntime {
         setImmediate(() => void this.reconcile());
       }
     });
+  }
+
+  /**
+   * Takes one of the organisation's open-stream slots (MCP_MAX_OPEN_STREAMS_PER_ORG) for a GET
+   * stream, or refuses with 429: held streams of one tenant must not pile up without bound.
+   * The returned function gives the slot back (once).
+   */
+  openStream(orgId: string): () => void {
+    const max = this.deps.config.MCP_MAX_OPEN_STREAMS_PER_ORG;
+    const n = this.openStreams.get(orgId) ?? 0;
+    if (n >= max) {
+      throw new GatewayError('concurrency_exceeded', `This organisation already holds ${max} open MCP streams on this gateway instance; close one first`, { scope: 'organisation', limit: max });
+    }
+    this.openStreams.set(orgId, n + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.openStreams.get(orgId) ?? 1) - 1;
+      if (left > 0) this.openStreams.set(orgId, left);
+      else this.openStreams.delete(orgId);
+    };
   }
 
   private async reconcile(): Promise<void> {
@@ -74,7 +98,7 @@ export class McpRuntime {
       endAllStreams();
       this.guard.cutAll();
       await this.bridges.closeAll();
-      await this.agent.close();
+      await this.agents.close();
     })();
     return this.closing;
   }

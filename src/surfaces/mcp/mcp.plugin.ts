@@ -59,6 +59,7 @@ async function handle(mcp: McpRuntime, deps: AppDeps, req: FastifyRequest<{ Para
   reply.raw.on('close', onClose);
   let post: ParsedPost | null = null;
   let policy: PolicyHandle | undefined;
+  let releaseStream: (() => void) | undefined;
   try {
     checkOrigin(req);
     const rawKey = extractCredential(req.headers, req.query, false);
@@ -79,6 +80,8 @@ async function handle(mcp: McpRuntime, deps: AppDeps, req: FastifyRequest<{ Para
     if (req.method === 'GET') {
       await policy.complete();
       policy = undefined;
+      // ...but it takes one of the organisation's open-stream slots until it ends.
+      releaseStream = mcp.openStream(auth.orgId);
     }
 
     if (req.method === 'POST') post = parseRpcBody(req.body);
@@ -109,6 +112,7 @@ async function handle(mcp: McpRuntime, deps: AppDeps, req: FastifyRequest<{ Para
     }
     throw ge;
   } finally {
+    releaseStream?.();
     if (policy) void policy.complete().catch(() => {});
     reply.raw.off('close', onClose);
     log.flush(deps);

@@ -27,18 +27,19 @@ export class UpstreamAuth {
   private readonly tokens = new Map<string, CachedToken>();
   private readonly inflight = new Map<string, Promise<CachedToken>>();
 
-  constructor(private readonly agent: Dispatcher, private readonly allowPrivate: boolean) {}
+  constructor(private readonly allowPrivate: boolean) {}
 
-  async headers(route: McpServerRoute): Promise<Record<string, string>> {
+  /** The upstream's auth headers; a token endpoint is called on `agent`, the calling organisation's pool. */
+  async headers(route: McpServerRoute, agent: Dispatcher): Promise<Record<string, string>> {
     try {
-      return await this.credentials(route);
+      return await this.credentials(route, agent);
     } catch (e) {
       // A stored secret that no longer decrypts is a credentials problem, not a crash.
       throw e instanceof GatewayError ? e : authError();
     }
   }
 
-  private async credentials(route: McpServerRoute): Promise<Record<string, string>> {
+  private async credentials(route: McpServerRoute, agent: Dispatcher): Promise<Record<string, string>> {
     switch (route.authType) {
       case 'BEARER': {
         const secret = route.authSecret();
@@ -52,7 +53,7 @@ export class UpstreamAuth {
         return { authorization: `Basic ${Buffer.from(`${user}:${secret}`, 'utf8').toString('base64')}` };
       }
       case 'OAUTH2':
-        return { authorization: `Bearer ${(await this.token(route)).token}` };
+        return { authorization: `Bearer ${(await this.token(route, agent)).token}` };
       default:
         return {};
     }
@@ -71,13 +72,13 @@ export class UpstreamAuth {
     }
   }
 
-  private async token(route: McpServerRoute): Promise<CachedToken> {
+  private async token(route: McpServerRoute, agent: Dispatcher): Promise<CachedToken> {
     const key = cacheKey(route);
     const cached = this.tokens.get(key);
     if (cached && cached.refreshAt > Date.now()) return cached;
     let p = this.inflight.get(key);
     if (!p) {
-      p = this.fetchToken(route).then((t) => {
+      p = this.fetchToken(route, agent).then((t) => {
         this.tokens.set(key, t);
         return t;
       }).finally(() => this.inflight.delete(key));
@@ -86,7 +87,7 @@ export class UpstreamAuth {
     return p;
   }
 
-  private async fetchToken(route: McpServerRoute): Promise<CachedToken> {
+  private async fetchToken(route: McpServerRoute, agent: Dispatcher): Promise<CachedToken> {
     const cfg = route.authConfig as { tokenUrl?: string; clientId?: string; scope?: string; audience?: string };
     const secret = route.authSecret();
     if (!cfg.tokenUrl || !cfg.clientId || !secret) throw authError();
@@ -102,12 +103,12 @@ export class UpstreamAuth {
     // client_secret_basic is the method every authorization server must accept (RFC 6749 §2.3.1);
     // some only take client_secret_post, so an invalid_client answer is retried that way once.
     const basic = Buffer.from(`${encodeURIComponent(cfg.clientId)}:${encodeURIComponent(secret)}`).toString('base64');
-    let res = await this.post(url, form.toString(), { authorization: `Basic ${basic}` });
+    let res = await this.post(agent, url, form.toString(), { authorization: `Basic ${basic}` });
     if (res.status === 400 || res.status === 401) {
       const post = new URLSearchParams(form);
       post.set('client_id', cfg.clientId);
       post.set('client_secret', secret);
-      res = await this.post(url, post.toString(), {});
+      res = await this.post(agent, url, post.toString(), {});
     }
     if (res.status !== 200) throw authError();
     let body: { access_token?: unknown; token_type?: unknown; expires_in?: unknown };
@@ -124,10 +125,10 @@ export class UpstreamAuth {
     return { token: body.access_token, refreshAt: Date.now() + (lifetime - margin) * 1000 };
   }
 
-  private async post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  private async post(agent: Dispatcher, url: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
     try {
       const res = await request(url, {
-        method: 'POST', dispatcher: this.agent, body, headersTimeout: TOKEN_TIMEOUT_MS, bodyTimeout: TOKEN_TIMEOUT_MS,
+        method: 'POST', dispatcher: agent, body, headersTimeout: TOKEN_TIMEOUT_MS, bodyTimeout: TOKEN_TIMEOUT_MS,
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...headers },
       });
       const text = (await readBody(res.body, MAX_TOKEN_BODY)).toString('utf8');

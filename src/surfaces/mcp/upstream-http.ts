@@ -52,7 +52,7 @@ export async function upstreamFetch(
 ): Promise<UpstreamRes> {
   const url = o.url ?? endpointOf(route, allowPrivate);
   for (let attempt = 0; ; attempt++) {
-    const headers = { 'user-agent': 'odock-mcp-gateway', ...o.headers, ...(await auth.headers(route)) };
+    const headers = { 'user-agent': 'odock-mcp-gateway', ...o.headers, ...(await auth.headers(route, agent)) };
     let res: UpstreamRes;
     try {
       res = await request(url, {

@@ -6,7 +6,9 @@ import type { UpstreamAuth } from '../upstream-auth.ts';
 import { BridgeSession } from './bridge-session.ts';
 import { Mux } from './mux.ts';
 import { SseChannel } from './sse-channel.ts';
-import { StdioChannel } from './stdio-channel.ts';
+import { StdioChannel, type StdioSpec } from './stdio-channel.ts';
+import { GatewayError } from '../../../errors/index.ts';
+import { stdioNameOf, type StdioAllowlist } from '../stdio-allowlist.ts';
 
 const SESSION_IDLE_MS = 30 * 60_000;
 const CHILD_IDLE_MS = 10 * 60_000;
@@ -36,7 +38,8 @@ export class Bridges {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly agent: Dispatcher, private readonly upstreamAuth: UpstreamAuth, private readonly allowPrivate: boolean, private readonly logger: Logger,
+    private readonly agentFor: (orgId: string) => Dispatcher, private readonly upstreamAuth: UpstreamAuth, private readonly allowPrivate: boolean,
+    private readonly logger: Logger, private readonly allowlist: StdioAllowlist,
   ) {
     this.timer = setInterval(() => this.sweep(), SWEEP_MS);
     this.timer.unref();
@@ -46,10 +49,12 @@ export class Bridges {
   async open(auth: ResolvedAuth, route: McpServerRoute): Promise<BridgeSession> {
     let mux: Mux;
     if (route.transport === 'STDIO') {
+      this.stdioSpec(route); // refused before any session or child exists
       mux = (await this.stdioServer(route, auth.orgId)).mux;
     } else {
+      const agent = this.agentFor(auth.orgId);
       mux = new Mux({
-        open: () => new SseChannel(this.agent, this.upstreamAuth, route, this.allowPrivate),
+        open: () => new SseChannel(agent, this.upstreamAuth, route, this.allowPrivate),
         shared: false,
         onDead: () => this.close(session.id),
       });
@@ -139,7 +144,25 @@ export class Bridges {
   }
 
   private stdioChannel(route: McpServerRoute): StdioChannel {
-    return new StdioChannel({ command: route.command ?? '', args: route.args, env: route.env() }, this.logger, route.slug);
+    return new StdioChannel(this.stdioSpec(route), this.logger, route.slug);
+  }
+
+  /**
+   * What to run comes only from the deployment's allowlist, looked up by the stored name: the
+   * row's own command, args and env are never used (rows from before the allowlist hold
+   * free-form commands, and those are never started).
+   */
+  private stdioSpec(route: McpServerRoute): StdioSpec {
+    const name = stdioNameOf(route.command);
+    if (!this.allowlist.configured) {
+      throw new GatewayError('mcp_upstream_error', 'STDIO MCP servers are disabled on this gateway (no ODOCK_MCP_STDIO_ALLOWLIST)');
+    }
+    if (name === null) {
+      throw new GatewayError('mcp_upstream_error', 'This STDIO MCP server has a free-form command, which the gateway never runs; an admin must choose a stdioCommand from the deployment allowlist');
+    }
+    const entry = this.allowlist.entries.get(name);
+    if (!entry) throw new GatewayError('mcp_upstream_error', `The STDIO command '${name}' is not in the deployment allowlist`);
+    return { command: entry.command, args: [...entry.args], env: { ...entry.env }, runAs: this.allowlist.runAs };
   }
 
   private refreshStdio(srv: StdioServer, route: McpServerRoute): void {

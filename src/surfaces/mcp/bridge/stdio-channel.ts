@@ -1,4 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { GatewayError } from '../../../errors/index.ts';
 import type { RpcMessage } from '../jsonrpc.ts';
@@ -24,6 +27,18 @@ export interface StdioSpec {
   command: string;
   args: string[];
   env: Record<string, string>;
+  /** Set when the gateway runs as root: the child runs as this unprivileged user. */
+  runAs?: { user: string; uid: number; gid: number };
+}
+
+/**
+ * A fresh, empty working directory for one child, owned by the user it runs as (mode 0700), so
+ * the child starts nowhere near the gateway's data directory and cannot read another child's files.
+ */
+function workDir(runAs: StdioSpec['runAs']): string {
+  const dir = mkdtempSync(join(tmpdir(), 'odock-mcp-'));
+  if (runAs) chownSync(dir, runAs.uid, runAs.gid);
+  return dir;
 }
 
 /**
@@ -46,10 +61,28 @@ export class StdioChannel implements Channel {
 
   start(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const child = spawn(this.spec.command, this.spec.args, { env: childEnv(this.spec.env), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+      const { runAs } = this.spec;
+      let cwd: string;
+      try {
+        cwd = workDir(runAs);
+      } catch (err) {
+        this.logger.warn({ server: this.label, err: (err as Error).message }, 'MCP stdio server: no working directory');
+        reject(new GatewayError('mcp_upstream_error', 'The MCP server process could not be started'));
+        return;
+      }
+      // As root the child drops to the unprivileged user (libuv also drops supplementary groups);
+      // its HOME is its own empty directory, not the gateway's.
+      const env = childEnv(runAs ? { HOME: cwd, USER: runAs.user, LOGNAME: runAs.user, ...this.spec.env } : this.spec.env);
+      const child = spawn(this.spec.command, this.spec.args, {
+        env, cwd, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
+      });
       this.child = child;
-      this.exited = new Promise((done) => child.once('close', () => done()));
+      this.exited = new Promise((done) => child.once('close', () => {
+        rmSync(cwd, { recursive: true, force: true });
+        done();
+      }));
       child.once('error', (err) => {
+        rmSync(cwd, { recursive: true, force: true });
         this.logger.warn({ server: this.label, err: (err as NodeJS.ErrnoException).code ?? err.message }, 'MCP stdio server could not start');
         reject(new GatewayError('mcp_upstream_error', 'The MCP server process could not be started'));
         this.ended('spawn failed');

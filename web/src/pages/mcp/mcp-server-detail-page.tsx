@@ -21,6 +21,7 @@ import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { mcpKey, McpServerFormModal } from './mcp-server-form-modal.tsx';
 import { EnabledSwitch, TRANSPORT_LABEL } from './mcp-servers-page.tsx';
+import { targetOf } from './mcp-stdio.ts';
 
 export function McpServerDetailPage() {
   const orgId = useOrgId();
@@ -64,7 +65,7 @@ function McpServerDetail({ server: s }: { server: McpServer }) {
             <DetailList
               items={[
                 ['Gateway path', <Mono>/v1/mcp/{s.slug}</Mono>],
-                [s.transport === 'STDIO' ? 'Command' : 'Endpoint', <Mono>{s.endpointUrl ?? [s.command, ...(s.args ?? [])].join(' ')}</Mono>],
+                [s.transport === 'STDIO' ? 'Command' : 'Endpoint', <Mono>{targetOf(s)}</Mono>],
                 ['Upstream auth', auth],
                 ...(s.authConfig?.username ? [['Username', s.authConfig.username] as [string, string]] : []),
                 ...(s.authConfig?.tokenUrl ? [['Token URL', s.authConfig.tokenUrl] as [string, string]] : []),

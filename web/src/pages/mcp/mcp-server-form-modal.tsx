@@ -1,29 +1,29 @@
-// Add / edit an MCP server: transport decides endpoint vs command; the auth type decides which
-// (write-only) credential fields appear. Secrets are never read back, only "set" or "not set".
+// Add / edit an MCP server: transport decides endpoint vs STDIO command (a name from the
+// deployment's allowlist, never a command line); the auth type decides which (write-only)
+// credential fields appear. Secrets are never read back, only "set" or "not set".
 import { Alert, Button, Group, Modal, PasswordInput, SegmentedControl, Select, SimpleGrid, Stack, Switch, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api, type McpServerInput } from '../../api/endpoints.ts';
-import type { McpAuthType, McpServer, McpTransport } from '../../api/types.ts';
+import type { McpAuthType, McpTransport } from '../../api/types.ts';
 import { useFormState } from '../../hooks/use-form-state.ts';
 import { useOrgId } from '../../hooks/use-session.ts';
+import { useStdioCommands, type McpServerView } from './mcp-stdio.ts';
 
 export const mcpKey = (orgId: string) => ['org', orgId, 'mcp-servers'] as const;
 
 const slugify = (s: string) => s.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100);
 
-function initialValues(s?: McpServer) {
+function initialValues(s?: McpServerView) {
   return {
     name: s?.name ?? '',
     slug: s?.slug ?? '',
     description: s?.description ?? '',
     transport: (s?.transport ?? 'STREAMABLE_HTTP') as McpTransport,
     endpointUrl: s?.endpointUrl ?? '',
-    command: s?.command ?? '',
-    args: s?.args ?? [],
-    env: '',
+    stdioCommand: s?.stdioCommand ?? '',
     authType: (s?.authType ?? 'NONE') as McpAuthType,
     username: s?.authConfig?.username ?? '',
     tokenUrl: s?.authConfig?.tokenUrl ?? '',
@@ -42,46 +42,31 @@ const FIELD_MAP = {
   'authConfig.scope': 'scope', 'authConfig.audience': 'audience',
 } as const;
 
-function parseEnv(text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const t = line.trim();
-    if (!t || t.startsWith('#')) continue;
-    const i = t.indexOf('=');
-    if (i <= 0) throw new Error(`"${t}" is not NAME=value`);
-    env[t.slice(0, i).trim()] = t.slice(i + 1);
-  }
-  return env;
-}
-
-export function McpServerFormModal({ opened, onClose, server }: { opened: boolean; onClose: () => void; server?: McpServer }) {
+export function McpServerFormModal({ opened, onClose, server }: { opened: boolean; onClose: () => void; server?: McpServerView }) {
   const orgId = useOrgId();
   const qc = useQueryClient();
   const navigate = useNavigate();
   const form = useFormState(initialValues(server));
   const v = form.values;
   const editing = !!server;
+  const stdio = useStdioCommands(opened && v.transport === 'STDIO');
+  const legacyCommand = server?.transport === 'STDIO' && !server.stdioCommand && server.command;
   useEffect(() => { if (opened) { form.setValues(initialValues(server)); form.clearErrors(); } }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const save = useMutation({
     mutationFn: async () => {
-      let env: Record<string, string> | undefined;
-      if (v.transport === 'STDIO' && v.env.trim()) {
-        try { env = parseEnv(v.env); } catch (e) { form.setError('env', (e as Error).message); throw e; }
-      }
       const authConfig: Record<string, string> = {};
       if (v.authType === 'BASIC' && v.username) authConfig.username = v.username;
       if (v.authType === 'OAUTH2') {
         for (const k of ['tokenUrl', 'clientId', 'scope', 'audience'] as const) if (v[k]) authConfig[k] = v[k];
       }
-      const body: McpServerInput = {
+      // Only the destination of the chosen transport is sent (changing one is for admins).
+      const body: McpServerInput & { stdioCommand?: string | null } = {
         name: v.name.trim(), slug: v.slug.trim(), description: v.description.trim() || null, transport: v.transport,
-        endpointUrl: v.transport === 'STDIO' ? null : v.endpointUrl.trim(),
-        command: v.transport === 'STDIO' ? v.command.trim() : null,
-        args: v.transport === 'STDIO' ? v.args : [],
         authType: v.authType, authConfig, enabled: v.enabled, allowedTools: v.allowedTools, blockedTools: v.blockedTools,
       };
-      if (env) body.env = env;
+      if (v.transport === 'STDIO') body.stdioCommand = v.stdioCommand || null;
+      else body.endpointUrl = v.endpointUrl.trim();
       if (v.authType === 'NONE') { if (server?.hasAuthSecret) body.authSecret = null; }
       else if (v.authSecret) body.authSecret = v.authSecret;
       return editing ? api.updateMcpServer(orgId, server.id, body) : api.createMcpServer(orgId, body);
@@ -92,7 +77,7 @@ export function McpServerFormModal({ opened, onClose, server }: { opened: boolea
       onClose();
       if (!editing) navigate(`/orgs/${orgId}/mcp-servers/${s.id}`);
     },
-    onError: (err) => { if (!form.errors.env) form.showApiError(err, FIELD_MAP); },
+    onError: (err) => form.showApiError(err, FIELD_MAP),
   });
 
   const secretLabel = v.authType === 'BEARER' ? 'Bearer token' : v.authType === 'BASIC' ? 'Password' : 'Client secret';
@@ -117,10 +102,15 @@ export function McpServerFormModal({ opened, onClose, server }: { opened: boolea
           </div>
           {v.transport === 'STDIO' ? (
             <>
-              <TextInput label="Command" required placeholder="npx" value={v.command} onChange={(e) => form.set('command', e.currentTarget.value)} error={form.errors.command} />
-              <TagsInput label="Arguments" description="Press Enter after each argument." value={v.args} onChange={(a) => form.set('args', a)} error={form.errors.args} />
-              <Textarea label="Environment" description={server?.hasEnv ? 'Variables are stored encrypted. Leave empty to keep them; one NAME=value per line replaces them.' : 'One NAME=value per line; stored encrypted.'}
-                autosize minRows={2} value={v.env} onChange={(e) => form.set('env', e.currentTarget.value)} error={form.errors.env} styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }} />
+              {stdio.data && !stdio.data.configured && (
+                <Alert color="yellow" variant="light">STDIO servers are disabled on this gateway: the deployment lists no commands (ODOCK_MCP_STDIO_ALLOWLIST).</Alert>
+              )}
+              {legacyCommand && (
+                <Alert color="yellow" variant="light">This server has a command line stored before the allowlist existed; Odock never starts it. Choose a command.</Alert>
+              )}
+              <Select label="Command" required description="Commands are defined by the deployment; pick one by name." placeholder="Choose a command"
+                data={(stdio.data?.items ?? []).map((c) => c.name)} value={v.stdioCommand || null} onChange={(c) => form.set('stdioCommand', c ?? '')}
+                error={form.errors.stdioCommand} disabled={stdio.data ? !stdio.data.configured : false} />
             </>
           ) : (
             <TextInput label="Endpoint URL" required placeholder="https://mcp.example.com/mcp" value={v.endpointUrl} onChange={(e) => form.set('endpointUrl', e.currentTarget.value)} error={form.errors.endpointUrl}

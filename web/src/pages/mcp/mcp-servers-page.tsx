@@ -14,6 +14,7 @@ import { ReadOnlyNotice } from '../../components/read-only-notice.tsx';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
 import { mcpKey, McpServerFormModal } from './mcp-server-form-modal.tsx';
+import { targetOf } from './mcp-stdio.ts';
 
 export const TRANSPORT_LABEL = { STREAMABLE_HTTP: 'Streamable HTTP', SSE: 'SSE', STDIO: 'STDIO' } as const;
 
@@ -89,7 +90,7 @@ export function McpServersPage() {
           { key: 'transport', header: 'Transport', render: (s) => <Badge variant="light" color="gray" radius="sm">{TRANSPORT_LABEL[s.transport]}</Badge> },
           {
             key: 'target', header: 'Endpoint / command',
-            render: (s) => <Tooltip label={s.endpointUrl ?? [s.command, ...(s.args ?? [])].join(' ')}><Text size="sm" ff="monospace" truncate="end" maw={260}>{s.endpointUrl ?? [s.command, ...(s.args ?? [])].join(' ')}</Text></Tooltip>,
+            render: (s) => <Tooltip label={targetOf(s)}><Text size="sm" ff="monospace" truncate="end" maw={260}>{targetOf(s)}</Text></Tooltip>,
           },
           {
             key: 'auth', header: 'Auth',
