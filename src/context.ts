@@ -9,6 +9,7 @@ import type { Metrics } from './observability/metrics.ts';
 import type { UsageWriter } from './usage/usage-writer.ts';
 import type { OrgRoutes } from './access/org-routes.ts';
 import type { PolicyEngine, ClientIpResolver } from './policy/index.ts';
+import type { ResponseItemStore } from './surfaces/openai/response-items.ts';
 
 /** Everything the route groups depend on, built once in main.ts (or a test). */
 export interface AppDeps {
@@ -25,6 +26,8 @@ export interface AppDeps {
   /** Policy checks (counters in Redis when shared, in process otherwise). */
   policy: PolicyEngine;
   clientIp: ClientIpResolver;
+  /** Output items the Responses surface answered, for clients that refer back to them. */
+  responseItems: ResponseItemStore;
   /** Drops the affected cache entries on every instance; resolves once they are gone. */
   invalidate(e: InvalidationEvent): Promise<void>;
 }

@@ -13,6 +13,7 @@ import { createLogger } from './observability/logger.ts';
 import { UsageWriter } from './usage/usage-writer.ts';
 import type { Logger } from 'pino';
 import { createClientIpResolver, createPolicyEngine } from './policy/index.ts';
+import { ResponseItemStore } from './surfaces/openai/response-items.ts';
 
 /**
  * Builds every shared part from the configuration: store (migrated), vault (master key checked),
@@ -47,6 +48,7 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
       },
     });
     const clientIp = createClientIpResolver(config.trustedProxyCidrs);
+    const responseItems = new ResponseItemStore({ redis, redisPrefix: config.REDIS_KEY_PREFIX, ttlMs: config.RESPONSES_ITEM_TTL_SECONDS * 1000 });
 
     const invalidate = async (e: InvalidationEvent) => {
       // Shared tier first, then every instance's in-process tier, then the shared tier again in
@@ -57,7 +59,7 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
     };
 
     return {
-      config, store, vault, bus, redis, keyLookup, orgRoutes, metrics, logger, usage, policy, clientIp, invalidate,
+      config, store, vault, bus, redis, keyLookup, orgRoutes, metrics, logger, usage, policy, clientIp, responseItems, invalidate,
       async close() {
         await policy.releaseAll().catch(() => {});
         await usage.close();

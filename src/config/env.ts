@@ -53,6 +53,8 @@ const EnvSchema = z.object({
   LOGIN_WINDOW_SECONDS: seconds.default(900),
   /** Invitation links stay valid this many hours. */
   INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+  /** How long the Responses surface keeps the output items it answered, for later `item_reference`s. */
+  RESPONSES_ITEM_TTL_SECONDS: seconds.default(3600),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -76,6 +76,8 @@ export interface TranslateOptions {
   /** openai-embeddings only: the client's `encoding_format` (float unless 'base64'), needed when
    *  a non-OpenAI provider answered. Pass the request body's value. */
   encodingFormat?: unknown;
+  /** The client disabled parallel tool calls (see `singleToolCall`): only the first call is returned. */
+  singleToolCall?: boolean;
 }
 
 export interface StreamOptions {
@@ -87,6 +89,10 @@ export interface StreamOptions {
   /** gemini-generate only: the client called :streamGenerateContent without `alt=sse` and wants
    *  Gemini's JSON-array stream. Default false (SSE). */
   jsonArray?: boolean;
+  /** As in TranslateOptions: only the first tool call is streamed. */
+  singleToolCall?: boolean;
+  /** openai-responses only: called with the response's output items when it completes. */
+  onOutputItems?: (output: unknown[]) => void;
 }
 
 export interface ProviderAdapterApi {

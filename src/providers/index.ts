@@ -150,6 +150,10 @@ function translateResponse(surface: Surface, providerType: ProviderType, json: u
     return { body: json, usage };
   }
   const r = decodeResponse(family, json);
+  if (opts.singleToolCall) {
+    let seen = false;
+    r.content = r.content.filter((p) => p.type !== 'tool_call' || (!seen && (seen = true)));
+  }
   return { body: encodeResponse(surface, r, opts.requestedModel), usage: r.usage };
 }
 
@@ -169,7 +173,7 @@ function streamEncoder(surface: Surface, opts: StreamOptions): StreamEncoder {
     case 'openai-chat':
       return new OpenAIChatStreamEncoder(opts.requestedModel, opts.includeUsage !== false);
     case 'openai-responses':
-      return new ResponsesStreamEncoder(opts.requestedModel);
+      return new ResponsesStreamEncoder(opts.requestedModel, opts.onOutputItems);
     case 'anthropic-messages':
       return new AnthropicStreamEncoder(opts.requestedModel);
     case 'gemini-generate':
@@ -190,7 +194,20 @@ function createStreamTranslator(surface: Surface, providerType: ProviderType, op
     if (family === 'anthropic') return new AnthropicPassThrough(providerType, (code, message) => new AnthropicStreamEncoder(opts.requestedModel).fail(code, message));
     return new GeminiPassThrough(providerType, opts.jsonArray === true, opts.requestedModel);
   }
-  return new TranslatingStream(streamDecoder(providerType), streamEncoder(surface, opts));
+  return new TranslatingStream(streamDecoder(providerType), streamEncoder(surface, opts), opts.singleToolCall === true);
+}
+
+/**
+ * Whether the client turned parallel tool calls off (OpenAI `parallel_tool_calls: false`, Anthropic
+ * `tool_choice.disable_parallel_tool_use`). Families that cannot say so upstream (Gemini) may still
+ * answer with several calls; the gateway then keeps the first, as the client asked.
+ */
+export function singleToolCall(surface: Surface, body: Record<string, unknown>): boolean {
+  if (surface === 'anthropic-messages') {
+    const tc = body.tool_choice;
+    return typeof tc === 'object' && tc !== null && (tc as Record<string, unknown>).disable_parallel_tool_use === true;
+  }
+  return (surface === 'openai-chat' || surface === 'openai-responses') && body.parallel_tool_calls === false;
 }
 
 export const providers: ProviderAdapterApi = {

@@ -15,12 +15,18 @@ export class TranslatingStream implements StreamTranslator {
   private out = '';
   private error: GatewayError | null = null;
   private isStarted = false;
+  /** With `singleToolCall`, the index of the one tool call passed on (-1: none seen yet). */
+  private keptToolCall = -1;
   private readonly emit = (e: StreamEvent): void => {
+    if (this.singleToolCall && (e.type === 'tool_call_start' || e.type === 'tool_call_args')) {
+      if (this.keptToolCall === -1 && e.type === 'tool_call_start') this.keptToolCall = e.index;
+      if (e.index !== this.keptToolCall) return;
+    }
     if (!this.isStarted && (e.type === 'text' || e.type === 'reasoning' || e.type === 'tool_call_start')) this.isStarted = true;
     this.out += this.encoder.encode(e);
   };
 
-  constructor(private readonly decoder: StreamDecoder, private readonly encoder: StreamEncoder) {
+  constructor(private readonly decoder: StreamDecoder, private readonly encoder: StreamEncoder, private readonly singleToolCall = false) {
     this.parser = new SseParser({ onEvent: (data, name) => this.onEvent(data, name) });
   }
 

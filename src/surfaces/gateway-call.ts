@@ -6,7 +6,7 @@ import { extractCredential } from '../auth/credentials.ts';
 import type { ResolvedAuth } from '../auth/auth-entry.ts';
 import { resolveModel } from '../access/model-access.ts';
 import type { ModelRoute } from '../access/org-routes.ts';
-import { providers } from '../providers/index.ts';
+import { providers, singleToolCall } from '../providers/index.ts';
 import type { Surface, Usage } from '../providers/contract.ts';
 import { ClientAbort, mapTransportError, readBody, type UpstreamClient } from '../upstream/client.ts';
 import { costNanoUsd } from '../usage/pricing.ts';
@@ -58,8 +58,10 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
   try {
     auth = await deps.keyLookup.authenticate(extractCredential(req.headers, req.query, spec.gemini ?? false));
     route = await resolveModel(deps.orgRoutes, deps.store.db, auth, spec.model);
-    ticket = await admitRequest(deps.policy, deps.clientIp, req, auth, route, spec.body);
-    const call = providers.buildUpstreamCall(spec.surface, spec.body, {
+    const body = spec.surface === 'openai-responses' ? await deps.responseItems.resolve(auth.keyId, spec.body) : spec.body;
+    ticket = await admitRequest(deps.policy, deps.clientIp, req, auth, route, body);
+    const single = singleToolCall(spec.surface, body);
+    const call = providers.buildUpstreamCall(spec.surface, body, {
       providerType: route.provider.type, baseUrl: route.provider.baseUrl, apiKey: route.secret(), slug: route.slug, config: route.provider.config,
     }, { stream: spec.stream, requestedModel: route.name, clientHeaders: req.headers });
 
@@ -77,8 +79,9 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
       } catch {
         throw new GatewayError('upstream_error', 'The upstream provider answered with a body that is not JSON');
       }
-      const out = providers.translateResponse(spec.surface, route.provider.type, parsed, { requestedModel: route.name, encodingFormat: spec.body.encoding_format });
+      const out = providers.translateResponse(spec.surface, route.provider.type, parsed, { requestedModel: route.name, encodingFormat: body.encoding_format, singleToolCall: single });
       usage = out.usage;
+      if (spec.surface === 'openai-responses') deps.responseItems.remember(auth.keyId, (out.body as { output?: unknown }).output);
       ttft = performance.now() - t0;
       // Same-family answers come back as the very object parsed: send the upstream's bytes as they are.
       if (out.body === parsed) reply.type('application/json').send(raw);
@@ -87,10 +90,11 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     }
 
     // Streaming: from here on the gateway writes the raw response itself.
+    const keyId = auth.keyId;
     const streamOptions = spec.surface === 'openai-chat'
-      ? { includeUsage: (spec.body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true }
-      : {};
-    const tx = providers.createStreamTranslator(spec.surface, route.provider.type, { requestedModel: route.name, jsonArray: spec.jsonArray, ...streamOptions });
+      ? { includeUsage: (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true }
+      : spec.surface === 'openai-responses' ? { onOutputItems: (output: unknown[]) => deps.responseItems.remember(keyId, output) } : {};
+    const tx = providers.createStreamTranslator(spec.surface, route.provider.type, { requestedModel: route.name, jsonArray: spec.jsonArray, singleToolCall: single, ...streamOptions });
     reply.hijack();
     const out = reply.raw;
     out.writeHead(200, {

@@ -97,7 +97,9 @@ export class AnthropicStreamEncoder implements StreamEncoder {
   encode(e: StreamEvent): string {
     switch (e.type) {
       case 'start': {
-        const usage = usageToAnthropic({ inputTokens: e.usage?.inputTokens ?? 0, cachedTokens: e.usage?.cachedTokens ?? 0, outputTokens: e.usage?.outputTokens ?? 0, reasoningTokens: 0 });
+        // Output tokens open at 0 whatever the upstream's first chunk said (Gemini's carry the running
+        // count): message_delta holds the total, and clients that add the two (LangChain) must not count twice.
+        const usage = usageToAnthropic({ inputTokens: e.usage?.inputTokens ?? 0, cachedTokens: e.usage?.cachedTokens ?? 0, outputTokens: 0, reasoningTokens: 0 });
         const message = { id: anthropicMessageId(e.id), type: 'message', role: 'assistant', model: this.requestedModel, content: [], stop_reason: null, stop_sequence: null, usage };
         return ev('message_start', { type: 'message_start', message }) + ev('ping', { type: 'ping' });
       }

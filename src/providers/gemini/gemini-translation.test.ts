@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { providers } from '../index.ts';
+import { providers, singleToolCall } from '../index.ts';
 import { isGatewayError } from '../../errors/index.ts';
 import { target, upstreamBody } from '../test-targets.ts';
 import { openApiToJsonSchema } from './gemini-fields.ts';
@@ -94,4 +94,29 @@ test('Gemini endpoints: key in a header, never the URL; model paths; JSON-array 
   assert.equal(call.headers['x-goog-api-key'], t.apiKey);
   const tuned = providers.buildUpstreamCall('gemini-generate', { contents: [{ parts: [{ text: 'x' }] }] }, { ...target('GOOGLE', 'tunedModels/my-model'), baseUrl: 'https://gw.example.com/v1beta' }, { stream: false, requestedModel: 'o' });
   assert.equal(tuned.url, 'https://gw.example.com/v1beta/tunedModels/my-model:generateContent');
+});
+
+test('parallel tool calls turned off → Gemini: accepted, and only the first call comes back (JSON and stream)', () => {
+  const tools = [{ name: 'w', input_schema: { type: 'object' } }];
+  const anthropicBody = { model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'x' }], tools, tool_choice: { type: 'any', disable_parallel_tool_use: true } };
+  const g = upstreamBody('anthropic-messages', anthropicBody, 'GOOGLE');
+  assert.equal(g.toolConfig.functionCallingConfig.mode, 'ANY');
+  assert.equal(singleToolCall('anthropic-messages', anthropicBody), true);
+  assert.equal(singleToolCall('openai-chat', { parallel_tool_calls: false }), true);
+  assert.equal(singleToolCall('openai-chat', {}), false);
+
+  const two = { candidates: [{ content: { role: 'model', parts: [{ functionCall: { name: 'w', args: { c: 'a' } } }, { functionCall: { name: 'w', args: { c: 'b' } } }] }, finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 4 } };
+  const one = providers.translateResponse('anthropic-messages', 'GOOGLE', structuredClone(two), { requestedModel: 'm', singleToolCall: true }).body as any;
+  assert.deepEqual(one.content.map((b: any) => b.input), [{ c: 'a' }]);
+  assert.equal(one.stop_reason, 'tool_use');
+  const both = providers.translateResponse('anthropic-messages', 'GOOGLE', structuredClone(two), { requestedModel: 'm' }).body as any;
+  assert.equal(both.content.length, 2);
+
+  const tx = providers.createStreamTranslator('openai-chat', 'GOOGLE', { requestedModel: 'm', singleToolCall: true });
+  const out = tx.push(Buffer.from(`data: ${JSON.stringify(two)}\r\n\r\n`)) + tx.end();
+  const calls = out.split('\n').filter((l) => l.startsWith('data: {')).flatMap((l) => JSON.parse(l.slice(6)).choices?.[0]?.delta?.tool_calls ?? []);
+  assert.deepEqual([...new Set(calls.map((c: any) => c.index))], [0]);
+  assert.deepEqual(calls.filter((c: any) => c.id).map((c: any) => c.function.name), ['w']);
+  assert.equal(calls.map((c: any) => c.function.arguments ?? '').join(''), '{"c":"a"}');
+  assert.match(out, /"finish_reason":"tool_calls"/);
 });

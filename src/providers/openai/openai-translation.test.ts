@@ -26,7 +26,6 @@ test('OpenAI chat → another family: features with no equivalent are refused by
   refused(() => upstreamBody('openai-chat', { ...user('x'), frequency_penalty: 0.5 }, 'ANTHROPIC'), /frequency_penalty/);
   refused(() => upstreamBody('openai-chat', { ...user('x'), tools: [{ type: 'custom', custom: { name: 'x' } }] }, 'ANTHROPIC'), /tools of type custom/);
   refused(() => upstreamBody('openai-chat', { ...user('x'), response_format: { type: 'json_object' } }, 'ANTHROPIC'), /JSON mode without a schema/);
-  refused(() => upstreamBody('openai-chat', { ...user('x'), parallel_tool_calls: false }, 'GOOGLE'), /parallel_tool_calls false/);
   refused(() => upstreamBody('openai-chat', { model: 'm', messages: [{ role: 'tool', tool_call_id: 'nope', content: 'r' }] }, 'ANTHROPIC'), /does not match a tool call/);
 });
 

@@ -112,6 +112,9 @@ function decodeItems(items: unknown[], out: Message[], ctx: TranslateContext): v
       else out.push({ role: 'tool', content: [part] });
     } else if (type === 'reasoning') {
       return;
+    } else if (type === 'item_reference') {
+      // References to the gateway's own earlier output are resolved before decoding (response-items.ts).
+      invalid(`${path} is an item_reference the gateway could not resolve; send the item itself`, path);
     } else {
       unsupported(ctx, `input items of type ${String(type)}`, path);
     }

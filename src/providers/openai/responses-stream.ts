@@ -26,7 +26,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   private readonly done: Json[] = [];
   private readonly calls = new Map<number, Item & { kind: 'call' }>();
 
-  constructor(private readonly requestedModel: string) {}
+  constructor(private readonly requestedModel: string, private readonly onOutputItems?: (output: unknown[]) => void) {}
 
   encode(e: StreamEvent): string {
     switch (e.type) {
@@ -66,6 +66,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         const out = this.close();
         const { status, incomplete_details } = statusFor(e.reason);
         const r = responseEnvelope(this.id, this.created, this.requestedModel, status, this.done, e.usage, incomplete_details);
+        this.onOutputItems?.(this.done);
         return out + this.ev(status === 'completed' ? 'response.completed' : 'response.incomplete', { response: r });
       }
       default:
