@@ -69,6 +69,9 @@ export interface BuildCallOptions {
   requestedModel: string;
   /** The client's request headers; only `anthropic-beta` is read (forwarded on the Anthropic→Anthropic path). */
   clientHeaders?: Record<string, string | string[] | undefined>;
+  /** The smallest payload.max_tokens of the policy stack (PolicyHandle.maxTokensCap): the output budget
+   *  sent upstream never exceeds it, and is set to it when the client named none. */
+  maxOutputTokens?: number;
 }
 
 export interface TranslateOptions {

@@ -61,7 +61,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     ticket = await admitRequest(deps.policy, deps.clientIp, req, auth, route, spec.body);
     const call = providers.buildUpstreamCall(spec.surface, spec.body, {
       providerType: route.provider.type, baseUrl: route.provider.baseUrl, apiKey: route.secret(), slug: route.slug, config: route.provider.config,
-    }, { stream: spec.stream, requestedModel: route.name, clientHeaders: req.headers });
+    }, { stream: spec.stream, requestedModel: route.name, clientHeaders: req.headers, maxOutputTokens: ticket.maxTokensCap });
 
     const res = await rt.upstream.send(call, route.provider.timeoutMs, ac.signal);
     if (res.statusCode >= 400) {
