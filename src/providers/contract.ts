@@ -47,9 +47,10 @@ export interface TranslatedResponse {
 }
 
 export interface StreamTranslator {
-  /** Feed raw upstream bytes (any split); returns bytes to write to the client now ('' if none).
-   *  After the upstream stream carried an error event, the next push() throws that error (mapped). */
-  push(chunk: Buffer): string;
+  /** Feed raw upstream bytes (any split), or text already decoded from them; returns bytes to write to
+   *  the client now ('' if none). After the upstream stream carried an error event, the next push()
+   *  throws that error (mapped). */
+  push(chunk: Buffer | string): string;
   /** Upstream body ended. Returns the closing bytes (e.g. `data: [DONE]`) when the upstream finished
    *  properly; throws GatewayError('upstream_error') if it ended without its terminal event, or the
    *  mapped error when the upstream stream reported one. */
@@ -90,6 +91,9 @@ export interface StreamOptions {
   /** gemini-generate only: the client called :streamGenerateContent without `alt=sse` and wants
    *  Gemini's JSON-array stream. Default false (SSE). */
   jsonArray?: boolean;
+  /** The decrypted provider key used for the call: scrubbed from everything the upstream sends
+   *  (relayed bytes, error events and the messages built from them). */
+  secret?: string;
 }
 
 export interface ProviderAdapterApi {

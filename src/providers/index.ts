@@ -15,6 +15,8 @@ import { peerName } from './peer-names.ts';
 import { errorForCode, mapUpstreamError } from './upstream-errors.ts';
 import { TranslatingStream } from './translating-stream.ts';
 import { capOutputTokens, requestedOutputTokens } from './output-budget.ts';
+import { SecretScrubber } from './secret-scrub.ts';
+import { ScrubbingStream } from './scrubbing-stream.ts';
 import { AnthropicPassThrough, GeminiPassThrough, OpenAIPassThrough } from './pass-through-streams.ts';
 import { serializeError } from '../errors/index.ts';
 // OpenAI family and surfaces
@@ -184,6 +186,12 @@ function streamEncoder(surface: Surface, opts: StreamOptions): StreamEncoder {
 }
 
 function createStreamTranslator(surface: Surface, providerType: ProviderType, opts: StreamOptions): StreamTranslator {
+  const inner = streamTranslator(surface, providerType, opts);
+  const scrubber = SecretScrubber.for(opts.secret);
+  return scrubber ? new ScrubbingStream(inner, scrubber, !isPassThrough(surface, providerType)) : inner;
+}
+
+function streamTranslator(surface: Surface, providerType: ProviderType, opts: StreamOptions): StreamTranslator {
   if (isPassThrough(surface, providerType)) {
     const family = familyOf(providerType);
     if (family === 'openai') {

@@ -7,6 +7,7 @@ import type { ResolvedAuth } from '../auth/auth-entry.ts';
 import { resolveModel } from '../access/model-access.ts';
 import type { ModelRoute } from '../access/org-routes.ts';
 import { providers } from '../providers/index.ts';
+import { scrubBody } from '../providers/secret-scrub.ts';
 import type { Surface, Usage } from '../providers/contract.ts';
 import { ClientAbort, mapTransportError, readBody, type UpstreamClient } from '../upstream/client.ts';
 import { costNanoUsd } from '../usage/pricing.ts';
@@ -70,7 +71,8 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     }
 
     if (!call.stream) {
-      const raw = await readBody(res.body, MAX_UPSTREAM_BODY);
+      // An upstream quoting the provider key (even in a success) must not hand it to the client.
+      const raw = scrubBody(await readBody(res.body, MAX_UPSTREAM_BODY), route.secret());
       let parsed: unknown;
       try {
         parsed = JSON.parse(raw.toString('utf8'));
@@ -90,7 +92,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     const streamOptions = spec.surface === 'openai-chat'
       ? { includeUsage: (spec.body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true }
       : {};
-    const tx = providers.createStreamTranslator(spec.surface, route.provider.type, { requestedModel: route.name, jsonArray: spec.jsonArray, ...streamOptions });
+    const tx = providers.createStreamTranslator(spec.surface, route.provider.type, { requestedModel: route.name, jsonArray: spec.jsonArray, secret: route.secret(), ...streamOptions });
     reply.hijack();
     const out = reply.raw;
     out.writeHead(200, {
