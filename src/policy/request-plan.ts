@@ -16,8 +16,11 @@ export interface PolicyContext {
   clientIp?: string;
   /** Size of the request body in bytes. */
   requestBytes?: number;
-  /** The max_tokens (or equivalent) the client asked for, if any. */
+  /** The output budget the client asked for, if any: the largest of max_tokens and its other spellings. */
   maxTokens?: number;
+  /** The output budget the upstream call carries when neither the client nor a policy names one
+   *  (a translation's default, e.g. Anthropic's max_tokens), reserved in their place. */
+  defaultOutputTokens?: number;
   /** Estimated input tokens (estimateInputTokens()). */
   inputTokens?: number;
 }
@@ -107,7 +110,9 @@ export function planRequest(scopes: readonly PolicyScope[], ctx: PolicyContext, 
     if (refuse({ code: 'max_tokens_exceeded', scope, id, policy, limit: max, retryAfterMs: 1000 }, { scope, id, policy, code: 'max_tokens_exceeded', limit: max, value: ctx.maxTokens }, ctx.maxTokens > max)) return plan;
   }
 
-  plan.reserve = Math.max(0, Math.ceil((ctx.inputTokens ?? 0) + (ctx.maxTokens ?? plan.maxTokensCap ?? defaultOutputReserve)));
+  // The output budget reserved is the one sent upstream: the client's (at most the cap, or refused above),
+  // else the cap the gateway fills in, else the translation's default.
+  plan.reserve = Math.max(0, Math.ceil((ctx.inputTokens ?? 0) + (ctx.maxTokens ?? plan.maxTokensCap ?? ctx.defaultOutputTokens ?? defaultOutputReserve)));
   for (let i = 0; i < scopes.length; i++) {
     if (!compiled[i].hasRateChecks) continue;
     const { scope, id } = scopes[i];

@@ -47,9 +47,10 @@ export interface TranslatedResponse {
 }
 
 export interface StreamTranslator {
-  /** Feed raw upstream bytes (any split); returns bytes to write to the client now ('' if none).
-   *  After the upstream stream carried an error event, the next push() throws that error (mapped). */
-  push(chunk: Buffer): string;
+  /** Feed raw upstream bytes (any split), or text already decoded from them; returns bytes to write to
+   *  the client now ('' if none). After the upstream stream carried an error event, the next push()
+   *  throws that error (mapped). */
+  push(chunk: Buffer | string): string;
   /** Upstream body ended. Returns the closing bytes (e.g. `data: [DONE]`) when the upstream finished
    *  properly; throws GatewayError('upstream_error') if it ended without its terminal event, or the
    *  mapped error when the upstream stream reported one. */
@@ -69,6 +70,9 @@ export interface BuildCallOptions {
   requestedModel: string;
   /** The client's request headers; only `anthropic-beta` is read (forwarded on the Anthropic→Anthropic path). */
   clientHeaders?: Record<string, string | string[] | undefined>;
+  /** The smallest payload.max_tokens of the policy stack (PolicyHandle.maxTokensCap): the output budget
+   *  sent upstream never exceeds it, and is set to it when the client named none. */
+  maxOutputTokens?: number;
 }
 
 export interface TranslateOptions {
@@ -93,6 +97,9 @@ export interface StreamOptions {
   singleToolCall?: boolean;
   /** openai-responses only: called with the response's output items when it completes. */
   onOutputItems?: (output: unknown[]) => void;
+  /** The decrypted provider key used for the call: scrubbed from everything the upstream sends
+   *  (relayed bytes, error events and the messages built from them). */
+  secret?: string;
 }
 
 export interface ProviderAdapterApi {

@@ -14,6 +14,9 @@ import type { Json } from '../canonical/wire-guards.ts';
 import { peerName } from './peer-names.ts';
 import { errorForCode, mapUpstreamError } from './upstream-errors.ts';
 import { TranslatingStream } from './translating-stream.ts';
+import { capOutputTokens, requestedOutputTokens } from './output-budget.ts';
+import { SecretScrubber } from './secret-scrub.ts';
+import { ScrubbingStream } from './scrubbing-stream.ts';
 import { AnthropicPassThrough, GeminiPassThrough, OpenAIPassThrough } from './pass-through-streams.ts';
 import { serializeError } from '../errors/index.ts';
 // OpenAI family and surfaces
@@ -96,25 +99,28 @@ function buildUpstreamCall(surface: Surface, body: Json, t: UpstreamTarget, opts
   const ctx: TranslateContext = { peer: peerName(t.providerType) };
   const family = familyOf(t.providerType);
   if (surface === 'openai-embeddings') return buildEmbeddingsCall(body, t, ctx);
+  const cap = opts.maxOutputTokens;
+  // The policy's cap applies to the body that actually goes upstream, in the target's own field.
+  const capped = (b: Json): Json => (cap === undefined ? b : capOutputTokens(family, t.providerType, b, cap, requestedOutputTokens(body) !== undefined));
   if (SURFACE_FAMILY[surface] === family) {
-    if (family === 'openai') return call(openAIUrl(t, 'chat/completions'), openAIHeaders(t), passThroughChatBody(body, t, opts.stream), opts.stream);
+    if (family === 'openai') return call(openAIUrl(t, 'chat/completions'), openAIHeaders(t), capped(passThroughChatBody(body, t, opts.stream)), opts.stream);
     if (family === 'anthropic') {
       const b: Json = { ...body, model: t.slug };
       if (opts.stream) b.stream = true;
-      return call(anthropicUrl(t), anthropicHeaders(t, header(opts.clientHeaders, 'anthropic-beta')), b, opts.stream);
+      return call(anthropicUrl(t), anthropicHeaders(t, header(opts.clientHeaders, 'anthropic-beta')), capped(b), opts.stream);
     }
-    // The Gemini model travels in the URL; the body goes up untouched.
-    return { method: 'POST', url: geminiUrl(t, opts.stream ? 'streamGenerateContent' : 'generateContent'), headers: geminiHeaders(t), body: JSON.stringify(body), stream: opts.stream };
+    // The Gemini model travels in the URL; the body goes up untouched (but for the output cap).
+    return { method: 'POST', url: geminiUrl(t, opts.stream ? 'streamGenerateContent' : 'generateContent'), headers: geminiHeaders(t), body: JSON.stringify(capped(body)), stream: opts.stream };
   }
   const req = decodeRequest(surface, body, ctx);
   req.stream = opts.stream;
   switch (family) {
     case 'openai':
-      return call(openAIUrl(t, 'chat/completions'), openAIHeaders(t), encodeOpenAIChatRequest(req, t.slug, t.providerType, t.config, ctx), opts.stream);
+      return call(openAIUrl(t, 'chat/completions'), openAIHeaders(t), capped(encodeOpenAIChatRequest(req, t.slug, t.providerType, t.config, ctx)), opts.stream);
     case 'anthropic':
-      return call(anthropicUrl(t), anthropicHeaders(t), encodeAnthropicRequest(req, t.slug, t.config, ctx), opts.stream);
+      return call(anthropicUrl(t), anthropicHeaders(t), capped(encodeAnthropicRequest(req, t.slug, t.config, ctx)), opts.stream);
     case 'gemini':
-      return call(geminiUrl(t, opts.stream ? 'streamGenerateContent' : 'generateContent'), geminiHeaders(t), encodeGeminiRequest(req, t.slug, ctx), opts.stream);
+      return call(geminiUrl(t, opts.stream ? 'streamGenerateContent' : 'generateContent'), geminiHeaders(t), capped(encodeGeminiRequest(req, t.slug, ctx)), opts.stream);
   }
 }
 
@@ -184,6 +190,12 @@ function streamEncoder(surface: Surface, opts: StreamOptions): StreamEncoder {
 }
 
 function createStreamTranslator(surface: Surface, providerType: ProviderType, opts: StreamOptions): StreamTranslator {
+  const inner = streamTranslator(surface, providerType, opts);
+  const scrubber = SecretScrubber.for(opts.secret);
+  return scrubber ? new ScrubbingStream(inner, scrubber, !isPassThrough(surface, providerType)) : inner;
+}
+
+function streamTranslator(surface: Surface, providerType: ProviderType, opts: StreamOptions): StreamTranslator {
   if (isPassThrough(surface, providerType)) {
     const family = familyOf(providerType);
     if (family === 'openai') {

@@ -50,9 +50,9 @@ abstract class PassThrough implements StreamTranslator {
     return this.isStarted;
   }
 
-  push(chunk: Buffer): string {
+  push(chunk: Buffer | string): string {
     if (this.upstreamError && this.complete) throw this.upstreamError;
-    const text = this.decoder.decode(chunk, { stream: true });
+    const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
     this.parser.push(text);
     if (!this.reframe) return text;
     const out = this.out;

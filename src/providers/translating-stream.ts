@@ -34,7 +34,7 @@ export class TranslatingStream implements StreamTranslator {
     return this.isStarted;
   }
 
-  push(chunk: Buffer): string {
+  push(chunk: Buffer | string): string {
     if (this.error) throw this.error;
     this.parser.push(chunk);
     return this.take();

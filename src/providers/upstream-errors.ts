@@ -8,6 +8,7 @@ import { ERROR_CODES, GatewayError, type ErrorCode } from '../errors/index.ts';
 import { isRecord } from '../canonical/wire-guards.ts';
 import type { ProviderType } from './provider-types.ts';
 import { peerName } from './peer-names.ts';
+import { SecretScrubber } from './secret-scrub.ts';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -16,6 +17,8 @@ const MAX_MESSAGE = 300;
 export function sanitizeUpstreamMessage(msg: string, apiKey?: string): string {
   let s = msg;
   if (apiKey && apiKey.length >= 4) s = s.split(apiKey).join('[redacted]');
+  // Its escaped and URL-encoded spellings too, before anything below could cut a key in two.
+  if (apiKey) s = SecretScrubber.for(apiKey)?.scrub(s) ?? s;
   s = s
     .replace(/[\u0000-\u001f\u007f]+/g, ' ')
     .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>)\]]+/gi, '[url]')
@@ -104,8 +107,10 @@ function looksLikeHtml(bodyText: string, headers: Headers): boolean {
   return ct.includes('text/html') || /^\s*</.test(bodyText);
 }
 
-export function mapUpstreamError(providerType: ProviderType, status: number, headers: Headers, bodyText: string, apiKey?: string): GatewayError {
+export function mapUpstreamError(providerType: ProviderType, status: number, headers: Headers, rawBody: string, apiKey?: string): GatewayError {
   const peer = peerName(providerType);
+  // Scrubbed before parsing: an escaped spelling of the key decodes into the message otherwise.
+  const bodyText = apiKey ? (SecretScrubber.for(apiKey)?.scrub(rawBody) ?? rawBody) : rawBody;
   const html = looksLikeHtml(bodyText, headers);
   const parsed = html ? null : parseErrorBody(bodyText);
   const detail = parsed?.message ? sanitizeUpstreamMessage(parsed.message, apiKey) : '';

@@ -7,6 +7,7 @@ import type { ResolvedAuth } from '../auth/auth-entry.ts';
 import { resolveModel } from '../access/model-access.ts';
 import type { ModelRoute } from '../access/org-routes.ts';
 import { providers, singleToolCall } from '../providers/index.ts';
+import { scrubBody } from '../providers/secret-scrub.ts';
 import type { Surface, Usage } from '../providers/contract.ts';
 import { ClientAbort, mapTransportError, readBody, type UpstreamClient } from '../upstream/client.ts';
 import { costNanoUsd } from '../usage/pricing.ts';
@@ -63,7 +64,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     const single = singleToolCall(spec.surface, body);
     const call = providers.buildUpstreamCall(spec.surface, body, {
       providerType: route.provider.type, baseUrl: route.provider.baseUrl, apiKey: route.secret(), slug: route.slug, config: route.provider.config,
-    }, { stream: spec.stream, requestedModel: route.name, clientHeaders: req.headers });
+    }, { stream: spec.stream, requestedModel: route.name, clientHeaders: req.headers, maxOutputTokens: ticket.maxTokensCap });
 
     const res = await rt.upstream.send(auth.orgId, call, route.provider.timeoutMs, ac.signal);
     if (res.statusCode >= 400) {
@@ -72,7 +73,8 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     }
 
     if (!call.stream) {
-      const raw = await readBody(res.body, MAX_UPSTREAM_BODY);
+      // An upstream quoting the provider key (even in a success) must not hand it to the client.
+      const raw = scrubBody(await readBody(res.body, MAX_UPSTREAM_BODY), route.secret());
       let parsed: unknown;
       try {
         parsed = JSON.parse(raw.toString('utf8'));
@@ -94,7 +96,9 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     const streamOptions = spec.surface === 'openai-chat'
       ? { includeUsage: (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true }
       : spec.surface === 'openai-responses' ? { onOutputItems: (output: unknown[]) => deps.responseItems.remember(keyId, output) } : {};
-    const tx = providers.createStreamTranslator(spec.surface, route.provider.type, { requestedModel: route.name, jsonArray: spec.jsonArray, singleToolCall: single, ...streamOptions });
+    const tx = providers.createStreamTranslator(spec.surface, route.provider.type, {
+      requestedModel: route.name, jsonArray: spec.jsonArray, singleToolCall: single, secret: route.secret(), ...streamOptions,
+    });
     reply.hijack();
     const out = reply.raw;
     out.writeHead(200, {

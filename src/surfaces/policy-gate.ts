@@ -2,6 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import type { ResolvedAuth } from '../auth/auth-entry.ts';
 import type { ModelRoute } from '../access/org-routes.ts';
 import type { Usage } from '../providers/contract.ts';
+import { requestedOutputTokens } from '../providers/output-budget.ts';
+import { PROVIDER_TYPE_INFO } from '../providers/provider-types.ts';
+import { ANTHROPIC_DEFAULT_MAX_TOKENS } from '../providers/anthropic/messages-request-encode.ts';
 import { estimateInputTokens, type PolicyEngine, type PolicyHandle, type PolicyScope, type ClientIpResolver } from '../policy/index.ts';
 
 /** Stacked scopes of a request: organisation, team (when the key has one), key, model. */
@@ -13,11 +16,18 @@ export function scopesOf(auth: ResolvedAuth, route: Pick<ModelRoute, 'modelId' |
   return scopes;
 }
 
-/** The requested output cap, whichever surface's field carries it. */
+/** The requested output budget, whichever surface's field carries it (the largest when several do);
+ *  throws invalid_request_body for a value that is not a non-negative integer. */
 export function requestedMaxTokens(body: Record<string, unknown>): number | undefined {
-  const gen = body.generationConfig as Record<string, unknown> | undefined;
-  const v = body.max_tokens ?? body.max_completion_tokens ?? body.max_output_tokens ?? gen?.maxOutputTokens;
-  return typeof v === 'number' ? v : undefined;
+  return requestedOutputTokens(body);
+}
+
+/** What the upstream call carries when neither the client nor a policy sets a budget: Anthropic needs
+ *  max_tokens, so its translation sends a default (provider config defaultMaxTokens). */
+function defaultOutputTokens(route: ModelRoute): number | undefined {
+  if (PROVIDER_TYPE_INFO[route.provider.type].family !== 'anthropic') return undefined;
+  const d = route.provider.config.defaultMaxTokens;
+  return typeof d === 'number' ? d : ANTHROPIC_DEFAULT_MAX_TOKENS;
 }
 
 /**
@@ -30,6 +40,7 @@ export async function admitRequest(engine: PolicyEngine, clientIp: ClientIpResol
     clientIp: clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for']),
     requestBytes: Number.isFinite(len) ? len : Buffer.byteLength(JSON.stringify(body)),
     maxTokens: requestedMaxTokens(body),
+    defaultOutputTokens: defaultOutputTokens(route),
     inputTokens: estimateInputTokens(body),
   });
 }

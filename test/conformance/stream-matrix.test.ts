@@ -17,6 +17,9 @@ const ERROR_EVENT: Record<ProviderFamily, string> = {
   gemini: 'data: {"error":{"code":503,"message":"The model is overloaded. Please try again later.","status":"UNAVAILABLE"}}\r\n\r\n',
 };
 
+/** Every run scrubs this provider key: the goldens and byte-for-byte checks prove a normal stream is untouched. */
+const SECRET = 'sk-conformance-provider-key-0001';
+
 interface Run {
   out: string;
   usage: unknown;
@@ -27,7 +30,7 @@ interface Run {
 function run(surface: Surface, provider: ProviderType, chunks: Buffer[], opts: Partial<StreamOptions> = {}): Run {
   const reset = useDeterministicIds();
   try {
-    const tx = providers.createStreamTranslator(surface, provider, { requestedModel: REQUESTED_MODEL, ...opts });
+    const tx = providers.createStreamTranslator(surface, provider, { requestedModel: REQUESTED_MODEL, secret: SECRET, ...opts });
     let out = '';
     try {
       for (const c of chunks) out += tx.push(c);
@@ -117,6 +120,22 @@ describe('stream matrix: surface × provider × case', () => {
           // Same family: the upstream's own error event reaches the client once, as sent.
           if (same) assert.equal(r.out, upstream);
           else golden(`streams/${surface}/${family}.${name}.upstream-error.txt`, r.out);
+        });
+
+        it(`${family} ${name} stream → ${surface}: an upstream error event quoting the provider key, split at every byte`, () => {
+          const provider = FAMILY_MEMBERS[family][0];
+          const evs = events(input);
+          for (const quoted of [SECRET, JSON.stringify(SECRET).slice(1, -1).replaceAll('-', '\\u002d'), encodeURIComponent(SECRET)]) {
+            const upstream = Buffer.from(evs.slice(0, 2).join('') + ERROR_EVENT[family].replace(/"message":"/, `"message":"Bad key ${quoted}: `));
+            for (let i = 1; i < upstream.length; i++) {
+              const r = run(surface, provider, [upstream.subarray(0, i), upstream.subarray(i)]);
+              assert.ok(r.error, 'the route learns of the error');
+              // A key written with \u escapes is only recognised once decoded, i.e. not in relayed bytes.
+              const relayedEscape = same && quoted.includes('\\u');
+              if (!relayedEscape) assert.ok(!r.out.includes(quoted), `split at ${i}: ${r.out}`);
+              assert.ok(!r.out.includes(SECRET) && !r.error.message.includes(SECRET), `split at ${i}: ${r.out}`);
+            }
+          }
         });
       }
     }
