@@ -23,6 +23,8 @@ export interface KeyLookupOptions {
   metrics?: Metrics;
   /** Required with Redis: what Redis entries are checked against (see auth-epoch.ts). */
   epochs?: AuthEpochStore;
+  /** How long an admin call whose invalidation missed Redis waits for it to replay (default 1.5 s). */
+  replayWaitMs?: number;
 }
 
 type L1Value = { entry: ResolvedAuth | null; gen: number };
@@ -175,8 +177,10 @@ export class KeyLookup {
   /**
    * An invalidation could not be applied to Redis (drop or publish failed). Before the admin
    * call returns, the store's epoch moves past every L2 entry written so far, so no instance
-   * trusts them after its next reconnect; the change is then replayed to instances that never
-   * lost Redis as soon as this one can publish again.
+   * trusts them after its next reconnect. The change is then replayed ({kind:'all'}: every
+   * instance clears L1 and re-reads the epoch) for instances that never lost Redis or verified
+   * before the bump: at once if this instance's bus comes back within `replayWaitMs` (Redis just
+   * restarted and peers reconnected first), else in the background as soon as it can publish.
    */
   async missedInvalidation(): Promise<void> {
     this.owed = true;
@@ -184,22 +188,27 @@ export class KeyLookup {
     const epoch = await this.o.epochs.bump();
     this.bumped = Math.max(this.bumped, epoch);
     if (this.verified) this.verified = { ...this.verified, epoch: Math.max(this.verified.epoch, epoch) };
-    this.scheduleReplay(0);
+    const until = Date.now() + (this.o.replayWaitMs ?? 1500);
+    while (!this.o.bus.healthy && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    if (!(await this.replay())) this.scheduleReplay(REPLAY_RETRY_MS);
   }
 
-  /** Publishes {kind:'all'} until it is sent: every instance clears L1 and re-reads the epoch. */
+  /** One replay attempt; true when nothing is owed any more. */
+  private async replay(): Promise<boolean> {
+    if (!this.owed) return true;
+    if (!this.o.bus.healthy) return false;
+    this.owed = false;
+    if (await this.o.bus.publish({ kind: 'all' })) return true;
+    this.owed = true;
+    return false;
+  }
+
   private scheduleReplay(delayMs: number) {
     if (this.replayTimer || !this.owed) return;
     this.replayTimer = setTimeout(() => {
       this.replayTimer = undefined;
-      if (!this.owed) return;
-      if (!this.o.bus.healthy) return this.scheduleReplay(REPLAY_RETRY_MS);
-      this.owed = false;
-      void this.o.bus.publish({ kind: 'all' }).then((sent) => {
-        if (!sent) {
-          this.owed = true;
-          this.scheduleReplay(REPLAY_RETRY_MS);
-        }
+      void this.replay().then((done) => {
+        if (!done) this.scheduleReplay(REPLAY_RETRY_MS);
       });
     }, delayMs);
     this.replayTimer.unref();

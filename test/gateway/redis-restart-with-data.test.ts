@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { startOdock, waitFor, type TestOdock } from '../helpers/odock.ts';
 import { setupKey, type SetupResult } from '../helpers/setup-flow.ts';
@@ -111,5 +112,77 @@ describe('Redis that returns with its data after an outage, under two instances'
     await restartRedis();
     await waitFor(() => Date.now() > expiry + 50, 10_000, 50);
     for (const n of nodes) assert.equal((await probe(n, s.secret)).code, 'api_key_expired', n.url);
+  });
+});
+
+/** A TCP relay to Redis that can cut every connection through it and refuse new ones, then heal. */
+class Partition {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  constructor(readonly port: number, private readonly target: number) {}
+  get url() {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+  async heal(): Promise<void> {
+    const server = createServer((client) => {
+      const upstream = createConnection({ host: '127.0.0.1', port: this.target });
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => {});
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((r) => server.listen(this.port, '127.0.0.1', r));
+    this.server = server;
+  }
+  async cut(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const s of this.sockets) s.destroy();
+    if (server) await new Promise<void>((r) => server.close(() => r()));
+  }
+}
+
+describe('an instance cut off from Redis while the others keep it', () => {
+  const skip = redisServerMissing();
+  let redis: PrivateRedis;
+  let partition: Partition;
+  let x: TestOdock;
+  let y: TestOdock;
+  let s: SetupResult;
+
+  before(async () => {
+    if (skip) return;
+    redis = new PrivateRedis(await freePort());
+    await redis.start();
+    partition = new Partition(await freePort(), redis.port);
+    await partition.heal();
+    const prefix = uniquePrefix();
+    const shared = { REDIS_KEY_PREFIX: prefix, CACHE_INVALIDATION_CHANNEL: `${prefix}inv` };
+    x = await startOdock({ env: { REDIS_URL: partition.url, ...shared } });
+    y = await startOdock({ shareWith: x, env: { DATABASE_URL: x.env.DATABASE_URL, REDIS_URL: redis.url } });
+    s = await setupKey(x);
+  });
+  after(async () => {
+    await y?.close();
+    await x?.close();
+    await partition?.cut();
+    await redis?.stop();
+  });
+
+  it('a revoke made there reaches the others once it can publish again, whatever they had cached', async (t) => {
+    if (skip) return t.skip(skip);
+    for (const n of [x, y]) for (let i = 0; i < 2; i++) assert.equal((await probe(n, s.secret)).status, 200);
+    await partition.cut();
+    await waitFor(() => !x.deps.bus.healthy, 5000);
+    assert.equal(y.deps.bus.healthy, true);
+    await s.client.ok('POST', `/api/organisations/${s.orgId}/api-keys/${s.keyId}/revoke`);
+    assert.equal((await probe(x, s.secret)).code, 'api_key_revoked');
+    await partition.heal();
+    await waitFor(async () => (await probe(y, s.secret)).code === 'api_key_revoked', 10_000, 50);
+    for (let i = 0; i < 3; i++) for (const n of [x, y]) assert.equal((await probe(n, s.secret)).code, 'api_key_revoked');
   });
 });
