@@ -6,6 +6,7 @@ import { checkMasterKey, loadMasterKey } from './crypto/master-key.ts';
 import { LocalBus, RedisBus, type InvalidationBus, type InvalidationEvent } from './cache/invalidation-bus.ts';
 import { createRedis } from './cache/redis-client.ts';
 import { KeyLookup } from './auth/key-lookup.ts';
+import { authEpochStore } from './auth/auth-epoch.ts';
 import { authRepo } from './store/repos/auth.repo.ts';
 import { OrgRoutes } from './access/org-routes.ts';
 import { Metrics } from './observability/metrics.ts';
@@ -33,6 +34,7 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
     const keyLookup = new KeyLookup({
       store: authRepo(store.db), bus, redis, redisPrefix: config.REDIS_KEY_PREFIX,
       positiveTtlMs: config.AUTH_CACHE_TTL * 1000, negativeTtlMs: config.AUTH_NEGATIVE_CACHE_TTL * 1000, metrics,
+      epochs: authEpochStore(store.db),
     });
     const orgRoutes = new OrgRoutes(store.db, vault, bus);
     const usage = new UsageWriter(store.db, config.USAGE_FLUSH_INTERVAL_MS, logger, metrics);
@@ -53,9 +55,12 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
     const invalidate = async (e: InvalidationEvent) => {
       // Shared tier first, then every instance's in-process tier, then the shared tier again in
       // case a concurrent lookup re-filled it from a read that predates the change.
-      await keyLookup.dropShared(e);
-      await bus.publish(e);
-      await keyLookup.dropShared(e);
+      const dropped = await keyLookup.dropShared(e);
+      const sent = await bus.publish(e);
+      const droppedAgain = await keyLookup.dropShared(e);
+      // Redis missed it (down, partitioned from here): it may return with the stale entries, so
+      // the store's auth epoch moves past them before the admin call returns.
+      if (!dropped || !sent || !droppedAgain) await keyLookup.missedInvalidation();
     };
 
     return {

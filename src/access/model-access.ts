@@ -6,20 +6,18 @@ import type { ModelRoute, OrgRoutes } from './org-routes.ts';
 
 /**
  * Resolves a requested model name for a key: exact name within the key's organisation (no
- * case folding, prefixes or aliases), then the key's grant, then provider state.
+ * case folding, prefixes or aliases), then the key's grant, then provider state. Only the key's
+ * own organisation is consulted: a name that exists elsewhere is, to this key, a name that does
+ * not exist (same code, status and message), so no key can probe other organisations' models.
+ * `_db` is unused since that cross-organisation look-up went; the parameter stays for callers.
  */
-export async function resolveModel(orgRoutes: OrgRoutes, db: Kysely<Database>, auth: ResolvedAuth, requested: unknown): Promise<ModelRoute> {
+export async function resolveModel(orgRoutes: OrgRoutes, _db: Kysely<Database>, auth: ResolvedAuth, requested: unknown): Promise<ModelRoute> {
   if (typeof requested !== 'string' || requested.length === 0) {
     throw new GatewayError('invalid_request', 'model is required', { param: 'model' });
   }
   const table = await orgRoutes.get(auth.orgId);
   const route = table.models.get(requested);
-  if (!route) {
-    // Error path only: a model of another organisation is "not allowed", an unknown name "not found".
-    const elsewhere = await db.selectFrom('models').select('id').where('name', '=', requested).limit(1).executeTakeFirst();
-    if (elsewhere) throw new GatewayError('model_not_allowed', `This API key is not allowed to use model '${clip(requested)}'`, { param: 'model' });
-    throw new GatewayError('model_not_found', `Model '${clip(requested)}' does not exist`, { param: 'model' });
-  }
+  if (!route) throw new GatewayError('model_not_found', `Model '${clip(requested)}' does not exist`, { param: 'model' });
   if (!auth.modelIdSet.has(route.modelId)) {
     throw new GatewayError('model_not_allowed', `This API key is not allowed to use model '${clip(requested)}'`, { param: 'model' });
   }

@@ -11,19 +11,29 @@ export type InvalidationEvent =
 export type InvalidationHandler = (e: InvalidationEvent) => void;
 
 export interface InvalidationBus {
-  /** Resolves once every instance has applied the event (or the wait bound passed). */
-  publish(event: InvalidationEvent): Promise<void>;
+  /**
+   * Resolves once every instance has applied the event (or the wait bound passed): true when the
+   * event was sent to every subscribed instance, false when it could not be sent at all.
+   */
+  publish(event: InvalidationEvent): Promise<boolean>;
   subscribe(handler: InvalidationHandler): void;
   /** False while this instance may miss events: its in-process cache must then not be trusted. */
   readonly healthy: boolean;
+  /**
+   * Counts the subscriptions made so far: a new value means this instance was deaf in between,
+   * and anything it verified in an earlier session (see KeyLookup) must be verified again.
+   */
+  readonly session: number;
   close(): Promise<void>;
 }
 
 export class LocalBus implements InvalidationBus {
   private handlers: InvalidationHandler[] = [];
   readonly healthy = true;
-  async publish(event: InvalidationEvent): Promise<void> {
+  readonly session = 1;
+  async publish(event: InvalidationEvent): Promise<boolean> {
     for (const h of this.handlers) h(event);
+    return true;
   }
   subscribe(handler: InvalidationHandler): void {
     this.handlers.push(handler);
@@ -52,6 +62,7 @@ export class RedisBus implements InvalidationBus {
     this.sub = createRedis(url, 'odock-bus-sub');
     this.sub.on('ready', () => {
       void this.sub.subscribe(this.channel, this.ackChannel).then(() => {
+        this.sessions++;
         if (this.wasReady) this.deliver({ kind: 'all' });
         this.wasReady = true;
         this.subscribed = true;
@@ -66,6 +77,11 @@ export class RedisBus implements InvalidationBus {
   }
 
   private subscribed = false;
+  private sessions = 0;
+
+  get session(): number {
+    return this.sessions;
+  }
 
   get healthy(): boolean {
     return this.subscribed && this.sub.status === 'ready';
@@ -91,7 +107,7 @@ export class RedisBus implements InvalidationBus {
     this.pub.publish(this.ackChannel, JSON.stringify({ id: parsed.id })).catch(() => {});
   }
 
-  async publish(event: InvalidationEvent): Promise<void> {
+  async publish(event: InvalidationEvent): Promise<boolean> {
     // Apply locally first: this instance must never serve a stale answer after its own change.
     this.deliver(event);
     const id = randomUUID();
@@ -107,8 +123,12 @@ export class RedisBus implements InvalidationBus {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([done, new Promise<void>((r) => (timer = setTimeout(r, this.ackTimeoutMs)))]);
       clearTimeout(timer);
+      // Missing acks past the bound mean a slow peer, not a lost event: PUBLISH delivered it.
+      return true;
     } catch {
-      // Redis is down: peers that lost their subscription distrust their caches (see healthy).
+      // Redis is down: peers that lost their subscription distrust their caches (see healthy);
+      // the caller records that the change did not reach Redis (see KeyLookup.missedInvalidation).
+      return false;
     } finally {
       this.pending.delete(id);
     }

@@ -30,19 +30,49 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       return store;
     };
 
-    it('writes each record once, even when the same batch is offered twice', async (t) => {
+    it('a batch retried after its insert committed but failed to answer is written once', async (t) => {
       if (dialect === 'postgres') {
         const skip = await needPostgres();
         if (skip) return t.skip(skip);
       }
       const s = await open();
-      const w = new UsageWriter(s.db, 1000);
+      // The connection drops after the database committed the insert: the writer sees a failure
+      // and offers the very same batch (same generated ids) again on the next flush.
+      let lose = true;
+      const flaky = s.db.withPlugin({
+        transformQuery: (a) => a.node,
+        transformResult: async (a) => {
+          if (lose && a.result.numAffectedRows !== undefined) {
+            lose = false;
+            throw Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' });
+          }
+          return a.result;
+        },
+      });
+      const w = new UsageWriter(flaky, 1000);
       for (let i = 0; i < 5; i++) w.record(record(`r${i}`));
       await w.flush();
-      w.record(record('r0')); // a retry of an already written record
+      assert.equal(w.pendingCount, 5, 'kept for a retry');
       await w.flush();
+      assert.equal(w.pendingCount, 0);
       const rows = await s.db.selectFrom('usage_records').select('request_id').execute();
       assert.deepEqual(rows.map((r) => r.request_id).sort(), ['r0', 'r1', 'r2', 'r3', 'r4']);
+    });
+
+    it('records sharing a client request id are all written', async (t) => {
+      if (dialect === 'postgres') {
+        const skip = await needPostgres();
+        if (skip) return t.skip(skip);
+      }
+      const s = store!;
+      const w = new UsageWriter(s.db, 1000);
+      w.record(record('shared'));
+      await w.flush();
+      w.record(record('shared')); // another call with the same X-Request-Id, not a retry
+      w.record(record('shared'));
+      await w.flush();
+      const rows = await s.db.selectFrom('usage_records').select('id').where('request_id', '=', 'shared').execute();
+      assert.equal(rows.length, 3);
     });
 
     it('a record the database refuses is dropped alone; the rest of its batch and later ones are written', async (t) => {

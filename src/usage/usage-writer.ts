@@ -23,8 +23,10 @@ const MAX_PENDING = 200_000;
 /**
  * Usage records are queued in memory and written in batches every flush interval, never on the
  * response path. A failed write (database restarting) keeps the batch and retries on the next
- * tick; request_id is unique and inserts ignore duplicates, so a retry never writes a record
- * twice. A stopped instance flushes before exit; a killed one loses at most one interval.
+ * tick. Each record's id is generated here when it is queued and inserts ignore an id already
+ * written, so a retried batch never writes a record twice; the client's request id is only a
+ * label (any number of records may share it). A stopped instance flushes before exit; a killed
+ * one loses at most one interval.
  */
 export class UsageWriter {
   private pending: UsageRecordTable[] = [];
@@ -53,7 +55,8 @@ export class UsageWriter {
       this.dropped++;
       return;
     }
-    this.pending.push({ id: randomUUID(), created_at: r.created_at ?? new Date().toISOString(), ...r } as UsageRecordTable);
+    // The id is the gateway's, always: nothing a client sends can name, merge or overwrite a record.
+    this.pending.push({ ...r, id: randomUUID(), created_at: r.created_at ?? new Date().toISOString() });
     if (r.api_key_id) this.lastUsed.add(r.api_key_id);
     this.metrics?.usagePending.set(this.pending.length + this.pendingMcp.length);
   }
@@ -63,7 +66,7 @@ export class UsageWriter {
       this.dropped++;
       return;
     }
-    this.pendingMcp.push({ id: randomUUID(), created_at: r.created_at ?? new Date().toISOString(), ...r } as McpUsageRecordTable);
+    this.pendingMcp.push({ ...r, id: randomUUID(), created_at: r.created_at ?? new Date().toISOString() });
     if (r.api_key_id) this.lastUsed.add(r.api_key_id);
   }
 
@@ -82,14 +85,14 @@ export class UsageWriter {
   private async doFlush(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.slice(0, BATCH);
-      const ok = await this.write(batch, (rows) => this.db.insertInto('usage_records').values(rows).onConflict((oc) => oc.column('request_id').doNothing()).execute());
+      const ok = await this.write(batch, (rows) => this.db.insertInto('usage_records').values(rows).onConflict((oc) => oc.column('id').doNothing()).execute());
       if (!ok) return;
       this.pending.splice(0, batch.length);
       this.metrics?.usageRecordsWritten(batch.length);
     }
     while (this.pendingMcp.length > 0) {
       const batch = this.pendingMcp.slice(0, BATCH);
-      const ok = await this.write(batch, (rows) => this.db.insertInto('mcp_usage_records').values(rows).onConflict((oc) => oc.column('request_id').doNothing()).execute());
+      const ok = await this.write(batch, (rows) => this.db.insertInto('mcp_usage_records').values(rows).onConflict((oc) => oc.column('id').doNothing()).execute());
       if (!ok) return;
       this.pendingMcp.splice(0, batch.length);
     }

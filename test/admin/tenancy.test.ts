@@ -100,8 +100,9 @@ for (const dialect of DIALECTS) {
         method: 'POST', headers: { authorization: `Bearer ${bSecret}`, 'content-type': 'application/json' },
         body: JSON.stringify({ model: 'only-in-a', messages: [{ role: 'user', content: 'hi' }] }),
       });
-      assert.equal(res.status, 403);
-      assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'model_not_allowed');
+      // To B's key, A's model does not exist: the same answer as an unknown name (no cross-organisation probing).
+      assert.equal(res.status, 400);
+      assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'model_not_found');
       await superAdmin.ok('DELETE', `${fx.org.base}/models/${(await superAdmin.ok('GET', `${fx.org.base}/models?q=only-in-a`)).items[0].id}`);
     });
 

@@ -29,14 +29,16 @@ export function redisServerMissing(): string | undefined {
  */
 export class PrivateRedis {
   private proc?: ChildProcess;
-  constructor(readonly port: number) {}
+  /** With `dataDir`, every write is persisted (AOF, fsync always): a restart comes back with the data. */
+  constructor(readonly port: number, private readonly opts: { dataDir?: string } = {}) {}
 
   get url() {
     return `redis://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {
-    this.proc = spawn(BIN!, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const persistence = this.opts.dataDir ? ['--dir', this.opts.dataDir, '--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+    this.proc = spawn(BIN!, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence], { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
       const ok = await new Promise<boolean>((resolve) => {
         const s = createConnection({ host: '127.0.0.1', port: this.port });

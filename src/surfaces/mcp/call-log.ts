@@ -21,8 +21,8 @@ const cut = (s: string | null, n: number) => (s === null ? null : (s.length > n 
 /**
  * The MCP usage of one HTTP request: one entry per JSON-RPC message of a POST (a batch gives
  * several), or one for a GET stream or a DELETE. Each entry becomes one MCP usage record,
- * written once the response is over; records of a batch get `#n` after the request id so the
- * request id stays unique per record.
+ * written once the response is over with an id of the gateway's own. The request id is the
+ * client's label, never a key: records of a batch get `#n` after it so they can be told apart.
  */
 export class CallLog {
   readonly entries: CallEntry[] = [];
