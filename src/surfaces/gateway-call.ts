@@ -13,6 +13,7 @@ import { costNanoUsd } from '../usage/pricing.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
 import { admitRequest, toTokenUsage } from './policy-gate.ts';
 import type { PolicyHandle } from '../policy/index.ts';
+import type { ByteBudget } from './byte-budget.ts';
 
 const MAX_UPSTREAM_BODY = 64 * 1024 * 1024;
 const MAX_ERROR_BODY = 256 * 1024;
@@ -21,6 +22,8 @@ const ZERO: Usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, reasonin
 export interface GatewayRuntime {
   deps: AppDeps;
   upstream: UpstreamClient;
+  /** Memory for non-streamed upstream bodies, shared by all calls. */
+  buffered: ByteBudget;
 }
 
 export interface CallSpec {
@@ -49,6 +52,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
   let status = 200;
   let errorCode: string | null = null;
   let ttft: number | null = null;
+  let releaseBuffered: (() => void) | undefined;
   const ac = new AbortController();
   const onClose = () => {
     if (!reply.raw.writableFinished) ac.abort();
@@ -56,7 +60,8 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
   reply.raw.on('close', onClose);
 
   try {
-    auth = await deps.keyLookup.authenticate(extractCredential(req.headers, req.query, spec.gemini ?? false));
+    // Normally resolved by the route group's onRequest hook, before the body was read.
+    auth = req.gatewayAuth?.auth ?? await deps.keyLookup.authenticate(extractCredential(req.headers, req.query, spec.gemini ?? false));
     route = await resolveModel(deps.orgRoutes, deps.store.db, auth, spec.model);
     ticket = await admitRequest(deps.policy, deps.clientIp, req, auth, route, spec.body);
     const call = providers.buildUpstreamCall(spec.surface, spec.body, {
@@ -70,7 +75,9 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     }
 
     if (!call.stream) {
-      const raw = await readBody(res.body, MAX_UPSTREAM_BODY);
+      const held = await rt.buffered.read(res.body, MAX_UPSTREAM_BODY);
+      releaseBuffered = held.release;
+      const raw = held.bytes;
       let parsed: unknown;
       try {
         parsed = JSON.parse(raw.toString('utf8'));
@@ -139,6 +146,11 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     }
     reply.status(ge.status).headers(ge.headers).send(serializeError(spec.errorSurface, ge));
   } finally {
+    // The buffered bytes count until the client has them (a slow reader keeps them in memory).
+    if (releaseBuffered) {
+      if (!reply.sent || reply.raw.writableFinished || reply.raw.destroyed) releaseBuffered();
+      else reply.raw.once('close', releaseBuffered);
+    }
     reply.raw.off('close', onClose);
     const elapsed = performance.now() - t0;
     if (ticket) void (errorCode === null ? ticket.complete(toTokenUsage(usage)) : ticket.abort(toTokenUsage(usage)));
