@@ -96,7 +96,7 @@ export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean } =
   await app.register(adminRoutes, { prefix: '/api' });
   const upstream = new UpstreamClient({ allowPrivate: deps.config.ODOCK_ALLOW_PRIVATE_UPSTREAMS });
   app.addHook('onClose', () => upstream.close());
-  const rt: GatewayRuntime = { deps, upstream, buffered: new ByteBudget(deps.config.MAX_BUFFERED_UPSTREAM_BYTES) };
+  const rt: GatewayRuntime = { deps, upstream, buffered: new ByteBudget(deps.config.MAX_BUFFERED_UPSTREAM_BYTES, (n) => deps.metrics.upstreamBuffered.set(n)) };
   await app.register(openaiRoutes(rt), { prefix: '/v1' });
   await app.register(geminiRoutes(rt), { prefix: '/v1beta' });
   await app.register(mcpRoutes(rt), { prefix: '/v1/mcp' });

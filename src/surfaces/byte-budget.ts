@@ -7,7 +7,7 @@ import { GatewayError } from '../errors/index.ts';
  */
 export class ByteBudget {
   private used = 0;
-  constructor(readonly limit: number) {}
+  constructor(readonly limit: number, private readonly onChange?: (inUse: number) => void) {}
 
   get inUse(): number {
     return this.used;
@@ -26,6 +26,7 @@ export class ByteBudget {
       if (released) return;
       released = true;
       this.used -= size;
+      this.onChange?.(this.used);
     };
     try {
       for await (const c of body) {
@@ -36,6 +37,7 @@ export class ByteBudget {
         this.used += c.length;
         size += c.length;
         chunks.push(c);
+        this.onChange?.(this.used);
       }
     } catch (e) {
       release();

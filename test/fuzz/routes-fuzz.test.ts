@@ -31,7 +31,7 @@ const deep = (n: number) => `${'{"a":['.repeat(n)}1${']}'.repeat(n)}`;
 const MALFORMED = ['{"', '[1,2', '{"a":1}}', "{'a':1}", '\u0000', '{"a":"\\ud800"}', '{"a":1e999999}', '', ' ', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{"x":1}}}'];
 const VALUES: unknown[] = [null, true, 0, -1, 1e308, -0.5, '', '\u0000', 'x'.repeat(70_000), [], [[[]]], {}, { $gt: '' }, '<script>', "' OR 1=1 --", '%00', '../../etc/passwd', 'odk_not-a-key'];
 const SEGMENTS = ['%00', '%25', '%2525', '%E2%82%AC%F0%9F%98%80', 'x'.repeat(3000), '..%2F..%2Fetc', '%ZZ', "'%20OR%201=1", '%C0%AF', '%20'];
-const QUERIES = ['?limit=1&limit=2', '?type=a&type=b&q=%00', '?cursor=%ZZ&limit=-1', '?x[]=1&__proto__=1&constructor=1', `?q=${'a'.repeat(5000)}`, '?limit=1e3&cursor=W10', '?%00=%00&=&&key=', '?from=not-a-date&to=&groupBy=a&groupBy=b'];
+const QUERIES = ['?limit=1&limit=2', '?type=a&type=b&q=%00', '?teamId=a&teamId=b&userId=1&userId=2&providerId=a&providerId=b&status=a&status=b', '?cursor=%ZZ&limit=-1', '?x[]=1&__proto__=1&constructor=1', `?q=${'a'.repeat(5000)}`, '?limit=1e3&cursor=W10', '?%00=%00&=&&key=', '?from=not-a-date&to=&groupBy=a&groupBy=b'];
 const CONTENT_TYPES = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'application/jsonx', 'application/octet-stream', '*/*'];
 
 interface Req { method: string; path: string; headers?: Record<string, string>; body?: string }
@@ -89,26 +89,36 @@ describe('fuzz: every admin and gateway route answers bad input without a 5xx or
     return out;
   }
 
+  /** Deep nesting inside an otherwise valid body: in a top-level field, and in the first message's content. */
+  function nested(valid: unknown): string[] {
+    const text = JSON.stringify(valid ?? {});
+    const out = [text.replace(/^\{/, `{"zz":${deep(10_000)},`).replace(/,\}$/, '}')];
+    if (text.includes('"content":"hi"')) out.push(text.replace('"content":"hi"', `"content":${deep(10_000)}`));
+    if (text.includes('"text":"hi"')) out.push(text.replace('"text":"hi"', `"text":${deep(10_000)}`));
+    if (text.includes('"input":')) out.push(text.replace('"input":', `"input":${deep(5_000)},"x":`));
+    return out;
+  }
+
   function variants(method: string, path: string, auth: Record<string, string>, valid: unknown, template?: string): Req[] {
     const json = { 'content-type': 'application/json' };
     const out: Req[] = [];
     const validText = valid === undefined ? undefined : JSON.stringify(valid);
     const hasBody = method !== 'GET' && method !== 'HEAD';
     // Unauthenticated, and with a garbage credential: a valid body, a deep one, a malformed one.
-    for (const h of [{}, { authorization: 'Bearer odk_garbage' }, { authorization: `Bearer ${'A'.repeat(5000)}` }] as Record<string, string>[]) {
+    for (const h of [{}, ...pick([{ authorization: 'Bearer odk_garbage' }, { authorization: `Bearer ${'A'.repeat(5000)}` }, { 'x-api-key': '\u00e9' }], 1)] as Record<string, string>[]) {
       out.push({ method, path, headers: hasBody ? { ...json, ...h } : h, body: hasBody ? validText ?? '{}' : undefined });
     }
     if (hasBody) out.push({ method, path, headers: json, body: deep(10_000) });
     // Authenticated.
-    for (const q of pick(QUERIES, 3)) out.push({ method, path: path + q, headers: auth });
+    for (const q of hasBody ? pick(QUERIES, 2) : QUERIES) out.push({ method, path: path + q, headers: auth });
     if (template) {
-      for (const seg of pick(SEGMENTS, 4)) out.push({ method, path: template.replace(/\{\w+\}/g, seg), headers: hasBody ? { ...auth, ...json } : auth, body: hasBody ? validText ?? '{}' : undefined });
+      for (const seg of path.startsWith('/api') ? pick(SEGMENTS, 3) : SEGMENTS) out.push({ method, path: template.replace(/\{\w+\}/g, seg), headers: hasBody ? { ...auth, ...json } : auth, body: hasBody ? validText ?? '{}' : undefined });
     }
     if (!hasBody) return out;
-    for (const b of [...pick(MALFORMED, 4), deep(10_000), deep(70), '[]', 'null', '42', '"x"', ...mutations(valid, 5), JSON.stringify({ ...(valid as object), huge: 'h'.repeat(2_000_000) })]) {
+    for (const b of [...pick(MALFORMED, 3), deep(10_000), deep(70), ...pick(['[]', 'null', '42', '"x"'], 2), ...mutations(valid, 3), ...nested(valid), JSON.stringify({ ...(valid as object), huge: 'h'.repeat(path.startsWith('/api') ? 200_000 : 1_000_000) })]) {
       out.push({ method, path, headers: { ...auth, ...json }, body: b });
     }
-    for (const ct of pick(CONTENT_TYPES, 3)) out.push({ method, path, headers: { ...auth, 'content-type': ct }, body: validText ?? '{}' });
+    for (const ct of pick(CONTENT_TYPES, 2)) out.push({ method, path, headers: { ...auth, 'content-type': ct }, body: validText ?? '{}' });
     out.push({ method, path, headers: auth, body: validText ?? '{}' });
     return out;
   }

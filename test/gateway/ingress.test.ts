@@ -1,8 +1,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { request, type IncomingMessage } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
-import { startOdock, type TestOdock } from '../helpers/odock.ts';
+import { startOdock, waitFor, type TestOdock } from '../helpers/odock.ts';
 import { setupKey, type SetupResult } from '../helpers/setup-flow.ts';
 import { postChat } from '../helpers/chat.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.ts';
@@ -215,5 +216,76 @@ describe('ingress: the key before the body, bounded bodies, bounded request time
       await s.client.ok('PATCH', base, { policies: {} });
     }
     assert.equal((await models(s.secret)).status, 200);
+  });
+});
+
+/** An OpenAI-shaped upstream whose answers are `bytes` long; in hold mode it stops just before the end until released. */
+async function startLargeUpstream(bytes: number) {
+  const held: ServerResponse[] = [];
+  const state = { hold: true, cutEarly: 0 };
+  const head = '{"id":"chatcmpl-big","object":"chat.completion","created":1,"model":"gpt-4.1-mini","choices":[{"index":0,"message":{"role":"assistant","content":"';
+  const tail = '"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}';
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(bytes) });
+      res.write(head + 'x'.repeat(bytes - head.length - tail.length));
+      res.on('close', () => {
+        if (!res.writableFinished) state.cutEarly++;
+      });
+      if (state.hold) held.push(res);
+      else res.end(tail);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    state,
+    held,
+    release: () => held.splice(0).forEach((res) => res.end(tail)),
+    close: () => new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+  };
+}
+
+describe('ingress: one memory budget for buffered upstream bodies', () => {
+  let o: TestOdock;
+  let up: Awaited<ReturnType<typeof startLargeUpstream>>;
+  let s: SetupResult;
+  const SIZE = 700_000;
+
+  before(async () => {
+    up = await startLargeUpstream(SIZE);
+    o = await startOdock({ env: { MAX_BUFFERED_UPSTREAM_BYTES: String(1 << 20) } });
+    s = await setupKey(o, { baseUrl: up.url, providerKey: PROVIDER_KEY });
+  });
+  after(async () => {
+    await o?.close();
+    await up?.close();
+  });
+
+  const buffered = async () => (await o.deps.metrics.registry.getSingleMetric('odock_upstream_buffered_bytes')!.get()).values[0]?.value ?? 0;
+
+  it('a call that would take the instance over MAX_BUFFERED_UPSTREAM_BYTES gets 502 upstream_error and its upstream socket is closed', { timeout: 30_000 }, async () => {
+    const first = postChat(o.url, s.secret);
+    // The first answer is held almost whole in the gateway's memory.
+    await waitFor(async () => (await buffered()) >= SIZE - 200, 10_000);
+    const second = await postChat(o.url, s.secret);
+    const body = (await second.json()) as any;
+    assert.equal(second.status, 502, JSON.stringify(body));
+    assert.equal(body.error.code, 'upstream_error');
+    assert.match(body.error.message, /MAX_BUFFERED_UPSTREAM_BYTES/);
+    await waitFor(() => up.state.cutEarly === 1, 10_000);
+
+    up.state.hold = false;
+    up.release();
+    const ok = await first;
+    assert.equal(ok.status, 200);
+    const content: string = ((await ok.json()) as any).choices[0].message.content;
+    assert.ok(content.length > SIZE - 300 && /^x+$/.test(content), 'the whole held answer arrives');
+    await waitFor(async () => (await buffered()) === 0, 10_000);
+    assert.equal((await postChat(o.url, s.secret)).status, 200, 'the budget is given back');
   });
 });

@@ -14,6 +14,7 @@ import { toolRulesFor } from './tool-rules.ts';
 import { ClientGone } from './upstream-http.ts';
 import { scopesOf } from '../policy-gate.ts';
 import { gatewayAuthHook } from '../gateway-auth.ts';
+import { jsonDepthExceeds, tooDeepError } from '../json-body.ts';
 import type { PolicyHandle } from '../../policy/index.ts';
 
 /**
@@ -42,7 +43,8 @@ export function mcpRoutes(rt: { deps: AppDeps }) {
     app.addHook('onRequest', gatewayAuthHook(deps, { gemini: false }));
     // The body is kept as bytes: it is parsed here, after authentication, and never echoed raw.
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    const maxDepth = deps.config.MAX_JSON_DEPTH;
+    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => (jsonDepthExceeds(body as Buffer, maxDepth) ? done(tooDeepError(maxDepth), undefined) : done(null, body)));
 
     app.route<{ Params: { target: string } }>({
       method: ['GET', 'POST', 'DELETE'],
