@@ -13,6 +13,8 @@ import { UpstreamClient } from './upstream/client.ts';
 import type { GatewayRuntime } from './surfaces/gateway-call.ts';
 import { opsRoutes } from './surfaces/ops.routes.ts';
 import { mcpRoutes } from './surfaces/mcp/mcp.plugin.ts';
+import { frameworkErrorHandler, installIngressGuards } from './surfaces/ingress-guards.ts';
+import { ByteBudget } from './surfaces/byte-budget.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -32,7 +34,10 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export function surfaceOf(req: FastifyRequest): ErrorSurface {
   const configured = req.routeOptions?.config?.surface;
   if (configured) return configured;
-  const url = req.url;
+  return surfaceOfUrl(req.url);
+}
+
+function surfaceOfUrl(url: string): ErrorSurface {
   if (url.startsWith('/api')) return 'admin';
   if (url.startsWith('/v1beta')) return 'gemini';
   if (url.startsWith('/v1/messages')) return 'anthropic';
@@ -54,8 +59,19 @@ export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean } =
     },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Receiving a request (headers and body) is bounded; a long streamed response is not.
+    requestTimeout: deps.config.REQUEST_TIMEOUT_MS,
+    http: {
+      requestTimeout: deps.config.REQUEST_TIMEOUT_MS,
+      headersTimeout: Math.min(60_000, deps.config.REQUEST_TIMEOUT_MS),
+      // Node enforces both timeouts on this tick (30 s by default, too coarse for short limits).
+      connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(deps.config.REQUEST_TIMEOUT_MS / 4))),
+    },
+    frameworkErrors: frameworkErrorHandler(surfaceOfUrl),
   });
   app.decorate('deps', deps);
+  app.decorateRequest('gatewayAuth', undefined);
+  installIngressGuards(app, deps.config);
 
   app.addHook('onRequest', async (req, reply) => {
     // Set on the raw response so streamed replies (written with reply.raw) carry it too.
@@ -80,7 +96,7 @@ export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean } =
   await app.register(adminRoutes, { prefix: '/api' });
   const upstream = new UpstreamClient({ allowPrivate: deps.config.ODOCK_ALLOW_PRIVATE_UPSTREAMS, connectionsPerOrg: deps.config.UPSTREAM_MAX_CONNECTIONS_PER_ORG });
   app.addHook('onClose', () => upstream.close());
-  const rt: GatewayRuntime = { deps, upstream };
+  const rt: GatewayRuntime = { deps, upstream, buffered: new ByteBudget(deps.config.MAX_BUFFERED_UPSTREAM_BYTES, (n) => deps.metrics.upstreamBuffered.set(n)) };
   await app.register(openaiRoutes(rt), { prefix: '/v1' });
   await app.register(geminiRoutes(rt), { prefix: '/v1beta' });
   await app.register(mcpRoutes(rt), { prefix: '/v1/mcp' });

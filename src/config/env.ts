@@ -43,7 +43,7 @@ const EnvSchema = z.object({
   /** Deepest JSON nesting accepted in a request body. */
   MAX_JSON_DEPTH: z.coerce.number().int().min(8).max(10_000).default(64),
   /** Most bytes of non-streamed upstream bodies held in memory at once, across all calls. */
-  MAX_BUFFERED_UPSTREAM_BYTES: z.coerce.number().int().min(1 << 20).max(1 << 34).default(256 * 1024 * 1024),
+  MAX_BUFFERED_UPSTREAM_BYTES: z.coerce.number().int().min(1 << 20).max(2 ** 34).default(256 * 1024 * 1024),
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Operator access tokens expire after this many days. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
@@ -13,6 +13,7 @@ const CANARY = { organisationId: '-', recordId: 'canary', purpose: 'canary' };
  * on first start. PostgreSQL deployments run several instances, so the key must be given.
  */
 export function loadMasterKey(opts: { envKey?: string; dataDir: string; dialect: 'sqlite' | 'postgres' }): MasterKey {
+  ownerOnly(opts.dataDir, 0o700);
   if (opts.envKey) {
     try {
       return parseMasterKey(opts.envKey);
@@ -23,13 +24,28 @@ export function loadMasterKey(opts: { envKey?: string; dataDir: string; dialect:
   if (opts.dialect === 'postgres') throw new MasterKeyError('ODOCK_MASTER_KEY is required with PostgreSQL (every instance needs the same key)');
   const file = join(opts.dataDir, 'master.key');
   if (!existsSync(file)) {
-    mkdirSync(opts.dataDir, { recursive: true });
+    mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(file, generateMasterKeyText() + '\n', { mode: 0o600 });
   }
+  ownerOnly(file, 0o600);
   try {
     return parseMasterKey(readFileSync(file, 'utf8'));
   } catch (e) {
     throw new MasterKeyError(`${file}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * The data directory (database, master key) and the key file are the owner's alone; an older
+ * install with looser modes is tightened at start. Group/other bits only are removed.
+ */
+function ownerOnly(path: string, mode: number): void {
+  try {
+    if (!existsSync(path)) return;
+    const current = statSync(path).mode & 0o777;
+    if ((current & 0o077) !== 0) chmodSync(path, current & mode);
+  } catch {
+    /* not ours to change (another owner, a read-only mount): leave it */
   }
 }
 

@@ -18,6 +18,7 @@ export class Metrics {
   readonly redisUp = new Gauge({ name: 'odock_redis_up', help: '1 when Redis is reachable (or not configured)', registers: [this.registry] });
   readonly storeUp = new Gauge({ name: 'odock_store_up', help: '1 when the database answered the last health check', registers: [this.registry] });
   readonly rateLimitDegraded = new Gauge({ name: 'odock_rate_limit_degraded', help: '1 while rate-limit counters fall back from Redis', registers: [this.registry] });
+  readonly upstreamBuffered = new Gauge({ name: 'odock_upstream_buffered_bytes', help: 'Bytes of non-streamed upstream bodies held in memory now (MAX_BUFFERED_UPSTREAM_BYTES caps it)', registers: [this.registry] });
   readonly usagePending = new Gauge({ name: 'odock_usage_records_pending', help: 'Usage records waiting to be written', registers: [this.registry] });
   private readonly usageWritten = new Counter({ name: 'odock_usage_records_written_total', help: 'Usage records written', registers: [this.registry] });
   private readonly mcpRequests = new Counter({ name: 'odock_mcp_requests_total', help: 'MCP gateway requests', labelNames: ['method', 'status'], registers: [this.registry] });

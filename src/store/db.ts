@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
@@ -28,6 +28,17 @@ export interface StoreOptions {
   schema?: string;
 }
 
+/** The database and its WAL/SHM files readable by the owner only (also fixes older installs). */
+function ownerOnly(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if (existsSync(f)) chmodSync(f, 0o600);
+    } catch {
+      /* not ours to change (e.g. a read-only mount): leave it */
+    }
+  }
+}
+
 export function openStore(opts: StoreOptions): Store {
   const url = opts.databaseUrl;
   let db: Kysely<Database>;
@@ -40,9 +51,16 @@ export function openStore(opts: StoreOptions): Store {
   if (url.startsWith('sqlite:')) {
     dialect = 'sqlite';
     const file = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') {
+      const dir = dirname(file);
+      if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+      // Created 0600 before SQLite opens it (SQLite would follow the umask, usually 0644);
+      // SQLite gives the -wal and -shm files the database file's mode.
+      closeSync(openSync(file, 'a', 0o600));
+    }
     const sqlite = new SQLite(file);
     sqlite.pragma('journal_mode = WAL');
+    if (file !== ':memory:') ownerOnly(file);
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');

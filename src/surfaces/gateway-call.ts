@@ -14,6 +14,7 @@ import { costNanoUsd } from '../usage/pricing.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
 import { admitRequest, toTokenUsage } from './policy-gate.ts';
 import type { PolicyHandle } from '../policy/index.ts';
+import type { ByteBudget } from './byte-budget.ts';
 
 const MAX_UPSTREAM_BODY = 64 * 1024 * 1024;
 const MAX_ERROR_BODY = 256 * 1024;
@@ -22,6 +23,8 @@ const ZERO: Usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, reasonin
 export interface GatewayRuntime {
   deps: AppDeps;
   upstream: UpstreamClient;
+  /** Memory for non-streamed upstream bodies, shared by all calls. */
+  buffered: ByteBudget;
 }
 
 export interface CallSpec {
@@ -50,6 +53,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
   let status = 200;
   let errorCode: string | null = null;
   let ttft: number | null = null;
+  let releaseBuffered: (() => void) | undefined;
   const ac = new AbortController();
   const onClose = () => {
     if (!reply.raw.writableFinished) ac.abort();
@@ -57,7 +61,8 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
   reply.raw.on('close', onClose);
 
   try {
-    auth = await deps.keyLookup.authenticate(extractCredential(req.headers, req.query, spec.gemini ?? false));
+    // Normally resolved by the route group's onRequest hook, before the body was read.
+    auth = req.gatewayAuth?.auth ?? await deps.keyLookup.authenticate(extractCredential(req.headers, req.query, spec.gemini ?? false));
     route = await resolveModel(deps.orgRoutes, deps.store.db, auth, spec.model);
     const body = spec.surface === 'openai-responses' ? await deps.responseItems.resolve(auth.keyId, spec.body) : spec.body;
     ticket = await admitRequest(deps.policy, deps.clientIp, req, auth, route, body);
@@ -73,8 +78,10 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     }
 
     if (!call.stream) {
+      const held = await rt.buffered.read(res.body, MAX_UPSTREAM_BODY);
+      releaseBuffered = held.release;
       // An upstream quoting the provider key (even in a success) must not hand it to the client.
-      const raw = scrubBody(await readBody(res.body, MAX_UPSTREAM_BODY), route.secret());
+      const raw = scrubBody(held.bytes, route.secret());
       let parsed: unknown;
       try {
         parsed = JSON.parse(raw.toString('utf8'));
@@ -147,6 +154,11 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     }
     reply.status(ge.status).headers(ge.headers).send(serializeError(spec.errorSurface, ge));
   } finally {
+    // The buffered bytes count until the client has them (a slow reader keeps them in memory).
+    if (releaseBuffered) {
+      if (!reply.sent || reply.raw.writableFinished || reply.raw.destroyed) releaseBuffered();
+      else reply.raw.once('close', releaseBuffered);
+    }
     reply.raw.off('close', onClose);
     const elapsed = performance.now() - t0;
     if (ticket) void (errorCode === null ? ticket.complete(toTokenUsage(usage)) : ticket.abort(toTokenUsage(usage)));

@@ -1,5 +1,20 @@
-import type { FastifyInstance } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isRedisReady } from '../cache/redis-client.ts';
+import { GatewayError } from '../errors/index.ts';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * METRICS_TOKEN set: the scraper must send `Authorization: Bearer <token>`. Both sides are
+ * hashed first so the comparison takes the same time whatever the length or content sent.
+ */
+function checkMetricsToken(expected: Buffer | undefined, req: FastifyRequest): void {
+  if (!expected) return;
+  const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.headers.authorization ?? '');
+  const ok = timingSafeEqual(digest(m ? m[1] : ''), expected);
+  if (!m || !ok) throw new GatewayError('unauthorized', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>', {}, { 'WWW-Authenticate': 'Bearer' });
+}
 
 /** Liveness, readiness (store and cache reachable) and Prometheus metrics. */
 export async function opsRoutes(app: FastifyInstance): Promise<void> {
@@ -26,7 +41,9 @@ export async function opsRoutes(app: FastifyInstance): Promise<void> {
     };
   });
 
-  app.get('/metrics', async (_req, reply) => {
+  const metricsToken = deps.config.METRICS_TOKEN ? digest(deps.config.METRICS_TOKEN) : undefined;
+  app.get('/metrics', async (req, reply) => {
+    checkMetricsToken(metricsToken, req);
     if (deps.redis) deps.metrics.redisUp.set(isRedisReady(deps.redis) ? 1 : 0);
     reply.type(deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();

@@ -112,6 +112,36 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    await t.test('a query parameter given twice is a 400 naming it on every read route, never a 500', async () => {
+      const reads = routes.filter((r) => r.method === 'GET').map((r) => fill(r.template, ids));
+      reads.push('/api/catalog/models', '/api/auth/tokens', '/api/organisations');
+      for (const path of reads) {
+        for (const [field, a, b] of [['type', 'chat', 'embeddings'], ['teamId', ids.teamId, ids.teamId], ['userId', 'a', 'b'], ['providerId', ids.providerId, 'x'], ['limit', '1', '2'], ['cursor', 'a', 'b']]) {
+          const r = await admin.get(`${path}?${field}=${a}&${field}=${b}`);
+          assert.equal(r.status, 400, `${path}?${field}=…&${field}=… → ${r.status} ${JSON.stringify(r.body)}`);
+          assert.equal(r.body.error.code, 'invalid_request');
+          assert.equal(r.body.error.field, field);
+        }
+      }
+      // One value per parameter is still fine.
+      assert.equal((await admin.get('/api/catalog/models?type=chat')).status, 200);
+      assert.equal((await admin.get(`${org.base}/api-keys?teamId=${ids.teamId}`)).status, 200);
+    });
+
+    await t.test('JSON nested 10 000 levels deep is a 400 invalid_request_body on every write route', async () => {
+      const deepArr = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+      const deepObj = `{"name":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`;
+      for (const r of routes) {
+        if (!isWrite(r)) continue;
+        for (const body of [deepArr, deepObj]) {
+          const res = await admin.call(r.method, fill(r.template, ids), body);
+          assert.equal(res.status, 400, `${r.method} ${r.template} → ${res.status} ${JSON.stringify(res.body)}`);
+          assert.equal(res.body.error.code, 'invalid_request_body');
+        }
+      }
+      assert.equal(await snapshot(admin, routes, ids), before);
+    });
+
     await t.test('garbage bodies on every write route never crash or leak a stack', async () => {
       const deep = `${'{"a":'.repeat(5000)}{}${'}'.repeat(5000)}`;
       const garbage: unknown[] = ['{"', '[1,2', 'true', '{"name":null}', JSON.stringify({ name: '\u0000\ud800', type: {}, modelIds: 'x' }), deep, JSON.stringify({ __proto__: { admin: true }, constructor: { prototype: { x: 1 } } })];

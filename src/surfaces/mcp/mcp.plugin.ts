@@ -13,6 +13,8 @@ import { proxyBridge } from './bridge-proxy.ts';
 import { toolRulesFor } from './tool-rules.ts';
 import { ClientGone } from './upstream-http.ts';
 import { scopesOf } from '../policy-gate.ts';
+import { gatewayAuthHook } from '../gateway-auth.ts';
+import { jsonDepthExceeds, tooDeepError } from '../json-body.ts';
 import type { PolicyHandle } from '../../policy/index.ts';
 
 /**
@@ -37,9 +39,12 @@ export function mcpRoutes(rt: { deps: AppDeps }) {
     // preClose: open streams and STDIO children end before the HTTP server waits for its connections.
     app.addHook('preClose', async () => mcp.close());
 
+    // The key is checked before the body is read at all (an unauthenticated body is never parsed).
+    app.addHook('onRequest', gatewayAuthHook(deps, { gemini: false }));
     // The body is kept as bytes: it is parsed here, after authentication, and never echoed raw.
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    const maxDepth = deps.config.MAX_JSON_DEPTH;
+    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => (jsonDepthExceeds(body as Buffer, maxDepth) ? done(tooDeepError(maxDepth), undefined) : done(null, body)));
 
     app.route<{ Params: { target: string } }>({
       method: ['GET', 'POST', 'DELETE'],
@@ -62,8 +67,8 @@ async function handle(mcp: McpRuntime, deps: AppDeps, req: FastifyRequest<{ Para
   let releaseStream: (() => void) | undefined;
   try {
     checkOrigin(req);
-    const rawKey = extractCredential(req.headers, req.query, false);
-    const auth = await deps.keyLookup.authenticate(rawKey);
+    const rawKey = req.gatewayAuth?.rawKey ?? extractCredential(req.headers, req.query, false);
+    const auth = req.gatewayAuth?.auth ?? await deps.keyLookup.authenticate(rawKey);
     log.orgId = auth.orgId;
     log.keyId = auth.keyId;
     const route = resolveServer(await deps.orgRoutes.get(auth.orgId), req.params.target);

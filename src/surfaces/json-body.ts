@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import { GatewayError } from '../errors/index.ts';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJ = 0x7b;
+const CLOSE_OBJ = 0x7d;
+const OPEN_ARR = 0x5b;
+const CLOSE_ARR = 0x5d;
+
+/**
+ * True when the JSON text nests objects/arrays deeper than `max`. One linear pass, aware of
+ * strings and escapes, so a string full of brackets is not nesting. Works on UTF-8 bytes too:
+ * multi-byte sequences never contain these ASCII values. Malformed text is left to JSON.parse.
+ */
+export function jsonDepthExceeds(text: string | Uint8Array, max: number): boolean {
+  const isString = typeof text === 'string';
+  const n = text.length;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < n; i++) {
+    const c = isString ? (text as string).charCodeAt(i) : (text as Uint8Array)[i];
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_OBJ || c === OPEN_ARR) {
+      if (++depth > max) return true;
+    } else if (c === CLOSE_OBJ || c === CLOSE_ARR) depth--;
+  }
+  return false;
+}
+
+export function tooDeepError(max: number): GatewayError {
+  return new GatewayError('invalid_request_body', `Request body nests JSON deeper than ${max} levels (MAX_JSON_DEPTH)`);
+}
+
+/**
+ * Replaces Fastify's JSON parser for every route registered after this call: the depth is
+ * checked before JSON.parse ever sees the text, so a deeply nested body costs one linear scan
+ * and cannot overflow a recursive consumer later on. Prototype-poisoning protection and the
+ * route's body limit are Fastify's own, unchanged.
+ */
+export function installJsonParser(app: FastifyInstance, maxDepth: number): void {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (jsonDepthExceeds(body as string, maxDepth)) {
+      done(tooDeepError(maxDepth), undefined);
+      return;
+    }
+    parse(req, body as string, done);
+  });
+}
