@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-initial.ts';
+import * as m002 from './002-operator-trust.ts';
 
 // Migrations are listed statically so the same list runs from sources (tsx) and from any bundle.
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
+  '002-operator-trust': m002,
 };
 
 export const migrationProvider: MigrationProvider = {
