@@ -89,6 +89,7 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
     await dlg.getByRole('button', { name: 'Copy' }).click();
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
     await dlg.getByRole('button', { name: 'Done' }).click();
+    await dlg.waitFor({ state: 'detached' });
     const pending = page.getByRole('table', { name: 'Pending invitations' });
     await pending.getByText('erin@example.test').waitFor();
     assert.ok(!(await page.content()).includes(link.split('#token=')[1]), 'the token is not shown again');

@@ -13,7 +13,8 @@ import { formatDateTime, formatRelative } from '../../lib/format.ts';
 
 export function OrgTokensCard({ orgId }: { orgId: string }) {
   const qc = useQueryClient();
-  const key = ['org', orgId, 'operator-tokens'];
+  // Under ['tokens'] so creating or deleting one's own token refreshes this list too.
+  const key = ['tokens', 'org', orgId];
   const paged = usePagedQuery(key, (q) => api.listOrgOperatorTokens(orgId, q));
   const [revoking, setRevoking] = useState<OrgOperatorToken | null>(null);
   return (
@@ -50,7 +51,6 @@ export function OrgTokensCard({ orgId }: { orgId: string }) {
         confirmLabel="Revoke token"
         onConfirm={async () => {
           await api.revokeOrgOperatorToken(orgId, revoking!.id);
-          await qc.invalidateQueries({ queryKey: key });
           await qc.invalidateQueries({ queryKey: ['tokens'] });
         }}
       />
