@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { GatewayError } from '../errors/index.ts';
 import { sha256Hex } from '../crypto/tokens.ts';
-import { PASSWORD_MAX, PASSWORD_MIN, hashPassword, verifyPassword } from '../crypto/passwords.ts';
+import { PASSWORD_MAX, PASSWORD_MIN, hashPassword } from '../crypto/passwords.ts';
 import { nowIso } from '../store/db.ts';
 import type { OperatorTokenTable } from '../store/schema.ts';
 import {
@@ -63,9 +63,12 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     const current = req.operator;
     let operatorId: string;
     if (current && body.email === undefined) {
-      const row = await db.selectFrom('operators').select('password_hash').where('id', '=', current.id).executeTakeFirstOrThrow();
-      if (!(await verifyPassword(body.currentPassword, row.password_hash))) {
-        throw new GatewayError('invalid_request', 'The current password is incorrect', { field: 'currentPassword' });
+      // Throttled like login: a borrowed session must not become a way to guess the password.
+      try {
+        await verifyCredentials(req, current.email, body.currentPassword);
+      } catch (e) {
+        if (e instanceof GatewayError && e.code === 'unauthorized') throw new GatewayError('invalid_request', 'The current password is incorrect', { field: 'currentPassword' });
+        throw e;
       }
       operatorId = current.id;
     } else {
