@@ -28,6 +28,14 @@ declare module 'fastify' {
   }
 }
 
+// The console may not be framed (clickjacking) and loads only its own code; Mantine sets inline styles.
+const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+  + "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+function setConsoleHeaders(res: { setHeader(name: string, value: string): unknown }) {
+  res.setHeader('x-frame-options', 'DENY');
+  res.setHeader('content-security-policy', CONSOLE_CSP);
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Which error shape a request gets: from its route, else from its path. */
@@ -76,6 +84,7 @@ export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean } =
   app.addHook('onRequest', async (req, reply) => {
     // Set on the raw response so streamed replies (written with reply.raw) carry it too.
     reply.raw.setHeader('x-request-id', req.id);
+    reply.raw.setHeader('x-content-type-options', 'nosniff');
   });
   app.addHook('onResponse', async (req, reply) => {
     if (deps.logger.isLevelEnabled('info')) {
@@ -104,12 +113,15 @@ export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean } =
 
   const webRoot = resolve(process.cwd(), 'web/dist');
   const serveConsole = opts.serveConsole !== false && existsSync(join(webRoot, 'index.html'));
-  if (serveConsole) await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: 'index.html' });
+  if (serveConsole) await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: 'index.html', setHeaders: (res) => setConsoleHeaders(res) });
 
   app.setNotFoundHandler((req, reply) => {
     const surface = surfaceOf(req);
     const isApi = req.url.startsWith('/api') || req.url.startsWith('/v1') || req.url === '/metrics';
-    if (serveConsole && !isApi && req.method === 'GET') return reply.type('text/html').sendFile('index.html');
+    if (serveConsole && !isApi && req.method === 'GET') {
+      setConsoleHeaders(reply.raw);
+      return reply.type('text/html').sendFile('index.html');
+    }
     reply.status(404).send(serializeError(surface, new GatewayError('not_found', `No route for ${req.method} ${redactUrl(req.url.split('?')[0])}`)));
   });
   return app;

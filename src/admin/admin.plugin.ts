@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import { resolveOperator } from './operator-auth.ts';
+import { assertNotForged, createTrustedPeer, isTls } from './request-origin.ts';
 import { authRoutes } from './auth.routes.ts';
 import { organisationRoutes } from './organisations.routes.ts';
 import { providerRoutes } from './providers.routes.ts';
@@ -17,7 +18,10 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   const routes = collectRoutes(app);
   // Cookies (the operator session) exist only here: the gateway never reads or sets one.
   await app.register(fastifyCookie);
+  const trustedPeer = createTrustedPeer(app.deps.config.trustedProxyCidrs);
   app.addHook('preHandler', async (req) => {
+    req.overTls = isTls(req, trustedPeer);
+    assertNotForged(req, trustedPeer);
     req.operator = await resolveOperator(app.deps.store.db, req);
   });
   await app.register(authRoutes);

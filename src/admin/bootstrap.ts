@@ -26,9 +26,9 @@ export async function bootstrap(db: Kysely<Database>, opts: { email?: string; pa
     await db.transaction().execute(async (tx) => {
       const opId = randomUUID();
       const orgId = randomUUID();
-      await tx.insertInto('operators').values({ id: opId, email, name: 'Administrator', password_hash: passwordHash, super_admin: 1, created_at: now }).execute();
+      await tx.insertInto('operators').values({ id: opId, email, name: 'Administrator', password_hash: passwordHash, super_admin: 1, must_change_password: 0, created_at: now }).execute();
       await tx.insertInto('organisations').values({ id: orgId, name: 'Default', policies: '{}', created_at: now, updated_at: now }).execute();
-      await tx.insertInto('users').values({ id: randomUUID(), organisation_id: orgId, email, name: 'Administrator', role: 'admin', created_at: now, updated_at: now }).execute();
+      await tx.insertInto('users').values({ id: randomUUID(), organisation_id: orgId, email, name: 'Administrator', role: 'admin', operator_id: opId, created_at: now, updated_at: now }).execute();
     });
   } catch (e) {
     // Another instance won the race (unique email): nothing to do.

@@ -5,7 +5,10 @@ import { GatewayError } from '../errors/index.ts';
 import { hashPassword } from '../crypto/passwords.ts';
 import { isUniqueViolation, nowIso } from '../store/db.ts';
 import type { TeamTable, UserTable, OrganisationTable } from '../store/schema.ts';
-import { ROLES, requireOperator, requireOrg, type Operator } from './operator-auth.ts';
+import { ROLES, endCredentials, requireOperator, requireOrg } from './operator-auth.ts';
+import { newPassword } from './auth.routes.ts';
+import { invitationRoutes } from './invitations.routes.ts';
+import { operatorTokenRoutes } from './operator-tokens.routes.ts';
 import { json, name, pageParams, parseBody, toPage } from './validation.ts';
 import { pageQuery } from './paging.sql.ts';
 import { policiesField } from './policies-field.ts';
@@ -16,24 +19,30 @@ const TeamCreate = z.object({ name, policies: policiesField.optional() }).strict
 const TeamPatch = z.object({ name: name.optional(), policies: policiesField.optional() }).strict();
 const MemberAdd = z.object({ userId: z.string().min(1) }).strict();
 const email = z.string().trim().toLowerCase().email().max(320);
-const UserCreate = z.object({ email, name, role: z.enum(ROLES as [string, ...string[]]), password: z.string().min(8).max(200).optional() }).strict();
-const UserPatch = z.object({ name: name.optional(), role: z.enum(ROLES as [string, ...string[]]).optional(), password: z.string().min(8).max(200).optional() }).strict();
+const UserCreate = z.object({ email, name, role: z.enum(ROLES as [string, ...string[]]) }).strict();
+/** `password`: a super-admin's reset only (the operator must change it at next login). */
+const UserPatch = z.object({ name: name.optional(), role: z.enum(ROLES as [string, ...string[]]).optional(), password: newPassword.optional() }).strict();
+const hasPassword = (body: unknown) => typeof body === 'object' && body !== null && 'password' in body;
 
 export const orgView = (o: OrganisationTable) => ({ id: o.id, name: o.name, policies: json.parse(o.policies, {}), createdAt: o.created_at, updatedAt: o.updated_at });
 export const teamView = (t: TeamTable) => ({ id: t.id, organisationId: t.organisation_id, name: t.name, policies: json.parse(t.policies, {}), createdAt: t.created_at, updatedAt: t.updated_at });
-export const userView = (u: UserTable) => ({ id: u.id, organisationId: u.organisation_id, email: u.email, name: u.name, role: u.role, createdAt: u.created_at, updatedAt: u.updated_at });
+export const userView = (u: UserTable) => ({
+  id: u.id, organisationId: u.organisation_id, email: u.email, name: u.name, role: u.role, consoleAccess: u.operator_id !== null, createdAt: u.created_at, updatedAt: u.updated_at,
+});
 
 type OrgParams = { orgId: string };
 
 export async function organisationRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.deps.store;
   const invalidateOrg = (orgId: string) => app.deps.invalidate({ kind: 'org', orgId });
+  await app.register(invitationRoutes);
+  await app.register(operatorTokenRoutes);
 
   app.get('/organisations', async (req) => {
     const op = requireOperator(req);
     const p = pageParams(req.query);
     let q = db.selectFrom('organisations').selectAll('organisations');
-    if (!op.superAdmin) q = q.where('id', 'in', db.selectFrom('users').select('organisation_id').where('email', '=', op.email));
+    if (!op.superAdmin) q = q.where('id', 'in', db.selectFrom('users').select('organisation_id').where('operator_id', '=', op.id));
     return toPage(await pageQuery(q, 'organisations', p).execute(), p.limit, orgView);
   });
 
@@ -163,7 +172,7 @@ export async function organisationRoutes(app: FastifyInstance): Promise<void> {
     reply.status(204);
   });
 
-  // Users (organisation members). A password makes the user an operator who can log in.
+  // Users (organisation members). A member has console access once linked to an operator login (an accepted invitation).
   app.get<{ Params: OrgParams }>('/organisations/:orgId/users', async (req) => {
     await requireOrg(req, req.params.orgId, 'read');
     const p = pageParams(req.query);
@@ -171,44 +180,31 @@ export async function organisationRoutes(app: FastifyInstance): Promise<void> {
     return toPage(rows, p.limit, userView);
   });
 
-  const upsertOperatorLogin = async (emailAddr: string, displayName: string, password: string) => {
+  // A super-admin's reset: the operator must choose a new password at their next login, and
+  // everything opened with the old one ends. Organisation admins never set passwords (invitations).
+  const resetOperatorPassword = async (operatorId: string, password: string) => {
     const hash = await hashPassword(password);
-    const existing = await db.selectFrom('operators').select('id').where('email', '=', emailAddr).executeTakeFirst();
-    if (existing) {
-      // A new password ends every session opened with the old one.
-      await db.transaction().execute(async (tx) => {
-        await tx.updateTable('operators').set({ password_hash: hash }).where('id', '=', existing.id).execute();
-        await tx.deleteFrom('sessions').where('operator_id', '=', existing.id).execute();
-      });
-    }
-    else await db.insertInto('operators').values({ id: randomUUID(), email: emailAddr, name: displayName, password_hash: hash, super_admin: 0, created_at: nowIso() }).execute();
-  };
-
-  // An operator's password is theirs: an organisation admin may set it only for an operator who
-  // is in no other organisation, else an admin of B could take over A's admin or the super-admin.
-  const assertMaySetPassword = async (caller: Operator, emailAddr: string, orgId: string) => {
-    if (caller.superAdmin) return;
-    const op = await db.selectFrom('operators').select('super_admin').where('email', '=', emailAddr).executeTakeFirst();
-    const elsewhere = await db.selectFrom('users').select('id').where('email', '=', emailAddr).where('organisation_id', '!=', orgId).limit(1).executeTakeFirst();
-    if (op?.super_admin || elsewhere) {
-      throw new GatewayError('forbidden', 'This email belongs to an operator of another organisation: only a super-admin can set its password', { field: 'password' });
-    }
+    await db.transaction().execute(async (tx) => {
+      await tx.updateTable('operators').set({ password_hash: hash, must_change_password: 1 }).where('id', '=', operatorId).execute();
+      await endCredentials(tx, operatorId);
+    });
   };
 
   app.post<{ Params: OrgParams }>('/organisations/:orgId/users', { config: { bodySchema: UserCreate } }, async (req, reply) => {
     const { orgId } = req.params;
-    const { operator } = await requireOrg(req, orgId, 'admin');
+    await requireOrg(req, orgId, 'admin');
+    if (hasPassword(req.body)) throw new GatewayError('invalid_request', 'Operators choose their own password: invite them instead (POST …/invitations)', { field: 'password' });
     const body = parseBody(UserCreate, req.body);
-    if (body.password) await assertMaySetPassword(operator, body.email, orgId);
     const now = nowIso();
-    const user: UserTable = { id: randomUUID(), organisation_id: orgId, email: body.email, name: body.name, role: body.role, created_at: now, updated_at: now };
+    // A member record alone opens no console access, even if a login with this email exists:
+    // that login joins only by accepting an invitation.
+    const user: UserTable = { id: randomUUID(), organisation_id: orgId, email: body.email, name: body.name, role: body.role, operator_id: null, created_at: now, updated_at: now };
     try {
       await db.insertInto('users').values(user).execute();
     } catch (e) {
       if (isUniqueViolation(e)) throw new GatewayError('conflict', `A user with email '${body.email}' already exists`, { field: 'email' });
       throw e;
     }
-    if (body.password) await upsertOperatorLogin(body.email, body.name, body.password);
     reply.status(201);
     return userView(user);
   });
@@ -229,15 +225,18 @@ export async function organisationRoutes(app: FastifyInstance): Promise<void> {
     const { operator } = await requireOrg(req, orgId, 'admin');
     const body = parseBody(UserPatch, req.body);
     const user = await findUser(orgId, userId);
-    if (body.password) await assertMaySetPassword(operator, user.email, orgId);
-    if (body.role && body.role !== 'admin' && user.email === operator.email && !operator.superAdmin) {
+    if (body.password !== undefined) {
+      if (!operator.superAdmin) throw new GatewayError('invalid_request', 'Operators choose their own password; only a super-admin can reset one', { field: 'password' });
+      if (!user.operator_id) throw new GatewayError('invalid_request', 'This user has no console login: invite them instead', { field: 'password' });
+    }
+    if (body.role && body.role !== 'admin' && user.operator_id === operator.id && !operator.superAdmin) {
       throw new GatewayError('invalid_request', 'You cannot remove your own admin role', { field: 'role' });
     }
     const set: Partial<UserTable> = { updated_at: nowIso() };
     if (body.name !== undefined) set.name = body.name;
     if (body.role !== undefined) set.role = body.role;
     await db.updateTable('users').set(set).where('id', '=', userId).where('organisation_id', '=', orgId).execute();
-    if (body.password) await upsertOperatorLogin(user.email, body.name ?? user.name, body.password);
+    if (body.password !== undefined && user.operator_id) await resetOperatorPassword(user.operator_id, body.password);
     return userView(await findUser(orgId, userId));
   });
 
@@ -249,12 +248,10 @@ export async function organisationRoutes(app: FastifyInstance): Promise<void> {
       await tx.deleteFrom('users').where('id', '=', userId).where('organisation_id', '=', orgId).execute();
       // An operator who belonged only to this organisation has nothing left to act on: their sessions
       // and access tokens end with the membership (a super-admin keeps theirs).
-      const elsewhere = await tx.selectFrom('users').select('id').where('email', '=', user.email).limit(1).executeTakeFirst();
-      const op = await tx.selectFrom('operators').select(['id', 'super_admin']).where('email', '=', user.email).executeTakeFirst();
-      if (op && !op.super_admin && !elsewhere) {
-        await tx.deleteFrom('sessions').where('operator_id', '=', op.id).execute();
-        await tx.deleteFrom('operator_tokens').where('operator_id', '=', op.id).execute();
-      }
+      if (!user.operator_id) return;
+      const elsewhere = await tx.selectFrom('users').select('id').where('operator_id', '=', user.operator_id).limit(1).executeTakeFirst();
+      const op = await tx.selectFrom('operators').select(['id', 'super_admin']).where('id', '=', user.operator_id).executeTakeFirst();
+      if (op && !op.super_admin && !elsewhere) await endCredentials(tx, op.id);
     });
     await invalidateOrg(orgId);
     reply.status(204);

@@ -3,11 +3,12 @@
 export type Bool = number;
 
 export interface OrganisationTable { id: string; name: string; policies: string; created_at: string; updated_at: string }
-export interface OperatorTable { id: string; email: string; name: string; password_hash: string; super_admin: Bool; created_at: string }
+export interface OperatorTable { id: string; email: string; name: string; password_hash: string; super_admin: Bool; must_change_password: Bool; created_at: string }
 export interface SessionTable { id_hash: string; operator_id: string; expires_at: string; created_at: string }
-export interface OperatorTokenTable { id: string; operator_id: string; name: string; token_hash: string; preview: string; created_at: string; last_used_at: string | null }
+export interface OperatorTokenTable { id: string; operator_id: string; name: string; token_hash: string; preview: string; created_at: string; last_used_at: string | null; expires_at: string }
 export interface TeamTable { id: string; organisation_id: string; name: string; policies: string; created_at: string; updated_at: string }
-export interface UserTable { id: string; organisation_id: string; email: string; name: string; role: string; created_at: string; updated_at: string }
+export interface UserTable { id: string; organisation_id: string; email: string; name: string; role: string; created_at: string; updated_at: string; operator_id: string | null }
+export interface InvitationTable { id: string; organisation_id: string; email: string; role: string; token_hash: string; invited_by: string | null; expires_at: string; created_at: string }
 export interface TeamMemberTable { team_id: string; user_id: string; organisation_id: string; created_at: string }
 export interface ProviderTable {
   id: string; organisation_id: string; type: string; name: string; base_url: string; timeout_ms: number;
@@ -73,4 +74,5 @@ export interface Database {
   usage_records: UsageRecordTable;
   mcp_usage_records: McpUsageRecordTable;
   odock_meta: MetaTable;
+  invitations: InvitationTable;
 }

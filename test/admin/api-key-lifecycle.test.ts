@@ -29,15 +29,17 @@ for (const dialect of DIALECTS) {
       assert.equal((await admin.ok('GET', `${keys}/${k.id}`)).revealed, true);
     });
 
-    await t.test('reveal works as the README calls it: a bare POST without a body', async () => {
+    await t.test('reveal works as the README calls it: a POST with an empty JSON object', async () => {
       const k = await newKey();
       const cookie = (await (await fetch(`${odock.url}/api/auth/login`, {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@example.test', password: 'correct-horse-battery' }),
       })).headers.get('set-cookie') ?? '').split(';')[0];
-      const res = await fetch(`${odock.url}${keys}/${k.id}/reveal`, { method: 'POST', headers: { cookie } });
+      // With the session cookie, a body-less POST must say it is JSON (CSRF: a foreign form cannot).
+      const json = { cookie, 'content-type': 'application/json' };
+      const res = await fetch(`${odock.url}${keys}/${k.id}/reveal`, { method: 'POST', headers: json, body: '{}' });
       assert.equal(res.status, 200);
       assert.match(((await res.json()) as { key: string }).key, /^odk_/);
-      const rot = await fetch(`${odock.url}${keys}/${k.id}/rotate`, { method: 'POST', headers: { cookie } });
+      const rot = await fetch(`${odock.url}${keys}/${k.id}/rotate`, { method: 'POST', headers: json, body: '{}' });
       assert.equal(rot.status, 200);
     });
 

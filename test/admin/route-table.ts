@@ -52,7 +52,8 @@ export function bodyFor(r: Route, ids: OrgRecords): unknown {
     case 'POST /teams': return { name: 'Intruders' };
     case 'PATCH /teams/{teamId}': return { name: 'Intruders' };
     case 'POST /teams/{teamId}/members': return { userId: ids.userId };
-    case 'POST /users': return { email: 'intruder@example.test', name: 'Intruder', role: 'admin', password: 'intruder-password' };
+    case 'POST /users': return { email: 'intruder@example.test', name: 'Intruder', role: 'admin' };
+    case 'POST /invitations': return { email: 'intruder@example.test', role: 'admin' };
     case 'PATCH /users/{userId}': return { role: 'admin' };
     case 'POST /providers': return { type: 'MISTRAL' };
     case 'PATCH /providers/{providerId}': return { enabled: false };

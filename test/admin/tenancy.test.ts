@@ -4,6 +4,7 @@ import { DIALECTS } from '../helpers/services.ts';
 import { AdminClient } from '../helpers/admin-client.ts';
 import { adminFixture, createOrg, gatewayModels } from './fixtures.ts';
 import { bodyFor, fill, orgRoutes, seedRecords, snapshot } from './route-table.ts';
+import { joinByInvitation } from '../helpers/invite.ts';
 
 // Nothing of one organisation is visible to, or usable by, another (product.md, Domain; quality.md, Tenancy).
 for (const dialect of DIALECTS) {
@@ -15,8 +16,7 @@ for (const dialect of DIALECTS) {
     const orgB = await createOrg(superAdmin, 'Org B');
     const b = await seedRecords(superAdmin, orgB, 'b');
     // An operator who is admin of organisation B only.
-    await superAdmin.ok('POST', `${orgB.base}/users`, { email: 'b-admin@example.test', name: 'B Admin', role: 'admin', password: 'b-admin-password' });
-    const opB = await AdminClient.login(odock.url, 'b-admin@example.test', 'b-admin-password');
+    const opB = await joinByInvitation(superAdmin, orgB.orgId, { email: 'b-admin@example.test', name: 'B Admin', role: 'admin', password: 'b-admin-password' });
     const aToken = await superAdmin.ok('POST', '/api/auth/tokens', { name: 'a-script' });
 
     const routes = await orgRoutes(superAdmin);
@@ -107,15 +107,20 @@ for (const dialect of DIALECTS) {
     });
 
     await t.test('an admin of B cannot take over an operator of A (or the super-admin) by setting their password', async () => {
-      await superAdmin.ok('POST', `${fx.org.base}/users`, { email: 'a-admin@example.test', name: 'A Admin', role: 'admin', password: 'a-admin-password' });
+      await joinByInvitation(superAdmin, fx.org.orgId, { email: 'a-admin@example.test', name: 'A Admin', role: 'admin', password: 'a-admin-password' });
       for (const email of ['a-admin@example.test', 'admin@example.test']) {
+        // Organisation admins never set passwords (400); before invitations this was a 403 for these emails only.
         const created = await opB.post(`${orgB.base}/users`, { email, name: 'Imposter', role: 'member', password: 'taken-over-1' });
-        assert.equal(created.status, 403, `${email}: ${JSON.stringify(created.body)}`);
+        assert.equal(created.status, 400, `${email}: ${JSON.stringify(created.body)}`);
+        assert.equal(created.body.error.field, 'password');
         assert.equal((await opB.ok('GET', `${orgB.base}/users?limit=500`)).items.some((u: { email: string }) => u.email === email), false, 'nothing written');
         // Without a password the membership alone is B's business; a password change stays refused.
         const member = await opB.ok('POST', `${orgB.base}/users`, { email, name: 'Guest', role: 'member' });
         const patched = await opB.patch(`${orgB.base}/users/${member.id}`, { password: 'taken-over-2' });
-        assert.equal(patched.status, 403, JSON.stringify(patched.body));
+        assert.equal(patched.status, 400, JSON.stringify(patched.body));
+        assert.equal(patched.body.error.field, 'password');
+        // The member record gives the existing login no access to B either.
+        assert.equal(member.consoleAccess, false);
         for (const pw of ['taken-over-1', 'taken-over-2']) {
           const login = await fetch(`${odock.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: pw }) });
           assert.equal(login.status, 401, `${email} logs in with a password set by B`);

@@ -79,10 +79,13 @@ export async function newContext(browser: Browser, baseURL: string, viewport = {
   return ctx;
 }
 
-/** Collects uncaught page errors so a test can assert the console never crashed. */
+/** Collects uncaught page errors, and anything the Content-Security-Policy blocked, so a test can assert neither happened. */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text());
+  });
   return errors;
 }
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AdminClient } from '../helpers/admin-client.ts';
 import { startOdock } from '../helpers/odock.ts';
-import { ensureConsoleBuilt, goTo, launchBrowser, login, needChromium, newContext, stepper, shot, watchErrors } from './browser.ts';
+import { ensureConsoleBuilt, field, goTo, launchBrowser, login, needChromium, newContext, stepper, shot, watchErrors } from './browser.ts';
 
 const MEMBER = { email: 'viewer@example.test', password: 'member-password-1', name: 'Vera Viewer' };
 
@@ -22,14 +22,30 @@ test('console: a member sees everything read-only', async (t) => {
   const pkey = await admin.ok('POST', `${org}/providers/${provider.id}/keys`, { name: 'Primary', key: 'sk-member-test-0000' });
   await admin.ok('POST', `${org}/models/batch`, { providerId: provider.id, providerApiKeyId: pkey.id, slugs: ['gpt-4.1-mini'] });
   const key = await admin.ok('POST', `${org}/api-keys`, { type: 'ORGANISATION', name: 'Shared service' });
-  await admin.ok('POST', `${org}/users`, { ...MEMBER, role: 'member' });
+  // The member joins by invitation: the admin passes the link on, the member chooses a password.
+  const invitation = await admin.ok('POST', `${org}/invitations`, { email: MEMBER.email, role: 'member' });
 
   const browser = await launchBrowser();
   t.after(() => browser.close());
   const page = await (await newContext(browser, odock.url)).newPage();
   const errors = watchErrors(page);
-  await login(page, MEMBER.email, MEMBER.password);
   const step = stepper(t, page);
+
+  await step('the invitation link: the member chooses their own password and lands in the organisation', async () => {
+    await page.goto(invitation.url);
+    await page.getByRole('heading', { name: 'Accept your invitation' }).waitFor();
+    await field(page, 'Your name').fill(MEMBER.name);
+    await field(page, 'Password').fill('short');
+    await page.getByRole('button', { name: 'Accept invitation' }).click();
+    await page.getByText('at least 8 characters', { exact: false }).first().waitFor();
+    await field(page, 'Password').fill(MEMBER.password);
+    await shot(page, 'member-00-accept-invitation');
+    await page.getByRole('button', { name: 'Accept invitation' }).click();
+    await page.waitForURL(/\/orgs\/[^/]+\/providers/);
+    // And a fresh sign-in works with the password they chose.
+    await page.request.post('/api/auth/logout', { data: {} });
+    await login(page, MEMBER.email, MEMBER.password);
+  });
 
   await step('providers: no activation, no key creation, no deactivation', async () => {
     await page.getByText('Read-only access').waitFor();
@@ -75,7 +91,7 @@ test('console: a member sees everything read-only', async (t) => {
   });
 
   await step('the server refuses a member\'s writes too', async () => {
-    const r = await page.request.post(`${org}/api-keys/${key.id}/revoke`);
+    const r = await page.request.post(`${org}/api-keys/${key.id}/revoke`, { data: {} });
     assert.equal(r.status(), 403);
     assert.equal((await r.json()).error.code, 'forbidden');
   });
@@ -88,6 +104,22 @@ test('console: a member sees everything read-only', async (t) => {
     await page.goto(here);
     await page.waitForURL(/\/login\?next=/);
     assert.equal((await page.request.get('/api/auth/me')).status(), 401);
+  });
+
+  await step('after a super-admin reset, sign-in asks for a new password before opening the console', async () => {
+    const member = (await admin.ok('GET', `${org}/users`)).items.find((u: { email: string }) => u.email === MEMBER.email);
+    await admin.ok('PATCH', `${org}/users/${member.id}`, { password: 'temporary-pass-9' });
+    await page.goto('/login');
+    await field(page, 'Email').fill(MEMBER.email);
+    await field(page, 'Password').fill('temporary-pass-9');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    await field(page, 'New password').fill('my-own-password-2');
+    await field(page, 'Confirm new password').fill('my-own-password-2');
+    await shot(page, 'member-05-new-password');
+    await page.getByRole('button', { name: 'Set password and continue' }).click();
+    await page.waitForURL(/\/orgs\/[^/]+\/providers/);
+    await AdminClient.login(odock.url, MEMBER.email, 'my-own-password-2');
   });
 
   assert.deepEqual(errors, [], 'no uncaught errors in the page');

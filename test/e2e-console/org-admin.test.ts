@@ -12,7 +12,7 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
   await ensureConsoleBuilt();
   const odock = await startOdock({ serveConsole: true });
   t.after(() => odock.close());
-  const admin = await AdminClient.login(odock.url);
+  let admin = await AdminClient.login(odock.url);
   const org = `/api/organisations/${await admin.defaultOrgId()}`;
   const provider = await admin.ok('POST', `${org}/providers`, { type: 'OPENAI' });
   const pkey = await admin.ok('POST', `${org}/providers/${provider.id}/keys`, { name: 'Primary', key: 'sk-org-admin-test-1111' });
@@ -76,6 +76,29 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
     await users.getByText('member', { exact: true }).waitFor();
     await dialog(page, 'Edit Dana Dev').waitFor({ state: 'detached' });
     await shot(page, 'admin-01-users');
+  });
+
+  await step('users: invite an operator (link shown once, with Copy), see it pending, revoke it', async () => {
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    const dlg = dialog(page, 'Invite to the console');
+    await field(dlg, 'Email').fill('erin@example.test');
+    await choose(page, dlg, 'Role', /^Manager/);
+    await dlg.getByRole('button', { name: 'Create invitation' }).click();
+    const link = await dlg.getByLabel('Invitation link').inputValue();
+    assert.match(link, /\/accept-invitation#token=odi_/);
+    await dlg.getByRole('button', { name: 'Copy' }).click();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
+    await dlg.getByRole('button', { name: 'Done' }).click();
+    await dlg.waitFor({ state: 'detached' });
+    const pending = page.getByRole('table', { name: 'Pending invitations' });
+    await pending.getByText('erin@example.test').waitFor();
+    assert.ok(!(await page.content()).includes(link.split('#token=')[1]), 'the token is not shown again');
+    await shot(page, 'admin-01b-invitations');
+    await pending.getByRole('button', { name: 'Revoke invitation for erin@example.test' }).click();
+    await dialog(page, /Revoke the invitation/).getByRole('button', { name: 'Revoke invitation' }).click();
+    await page.getByText('No pending invitations').waitFor();
+    const res = await fetch(`${odock.url}/api/auth/invitations/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: link.split('#token=')[1], password: 'erin-password-1' }) });
+    assert.equal(res.status, 404, 'a revoked link no longer works');
   });
 
   await step('team membership', async () => {
@@ -180,15 +203,47 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
     assert.equal(saved.items.find((k: { name: string }) => k.name === 'payments-backend').policies.ratelimit.requests.per_minute, 120);
   });
 
-  await step('settings: an operator access token, shown once, works on /api', async () => {
+  await step('settings: an operator access token, shown once, works on /api, expires, and the organisation\'s admins can revoke it', async () => {
     await goTo(page, 'Settings');
     await page.getByRole('button', { name: 'Create token' }).first().click();
     await field(dialog(page, 'Create access token'), 'Name').fill('ci');
+    await field(dialog(page, 'Create access token'), 'Expires in (days)').fill('7');
     await dialog(page, 'Create access token').getByRole('button', { name: 'Create token' }).click();
     const token = await page.getByLabel('New token "ci"').inputValue();
     const me = await fetch(`${odock.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(me.status, 200);
+    const listed = (await admin.ok('GET', '/api/auth/tokens')).items.find((x: { name: string }) => x.name === 'ci');
+    assert.ok(Date.parse(listed.expiresAt) - Date.now() <= 7 * 86_400_000, 'the chosen lifetime');
+    const mine = page.getByRole('table', { name: 'Access tokens' });
+    const shown = await page.evaluate((iso) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)), listed.expiresAt);
+    await mine.getByRole('columnheader', { name: 'Expires' }).waitFor();
+    await mine.getByText(shown, { exact: true }).waitFor();
+    const orgTokens = page.getByRole('table', { name: 'Operator tokens' });
+    await orgTokens.getByText(ADMIN_EMAIL).waitFor();
     await shot(page, 'admin-06-settings-token');
+    await orgTokens.getByRole('button', { name: `Revoke ci of ${ADMIN_EMAIL}` }).click();
+    await dialog(page, /Revoke .* token ci/).getByRole('button', { name: 'Revoke token' }).click();
+    await page.getByText('No operator tokens').waitFor();
+    const after = await fetch(`${odock.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(after.status, 401);
+  });
+
+  await step('settings: change one\'s own password with the current one; other sessions end', async () => {
+    const other = await AdminClient.login(odock.url);
+    const card = page.getByRole('form', { name: 'Change password' });
+    await field(card, 'Current password').fill('wrong-password-0');
+    await field(card, 'New password').fill('a-brand-new-password');
+    await field(card, 'Confirm new password').fill('a-brand-new-password');
+    await card.getByRole('button', { name: 'Change password' }).click();
+    await card.getByText('The current password is incorrect').waitFor();
+    await field(card, 'Current password').fill(ADMIN_PASSWORD);
+    await card.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed.', { exact: false }).waitFor();
+    assert.equal((await other.get('/api/auth/me')).status, 401, 'the other session ended');
+    assert.equal((await page.request.get('/api/auth/me')).status(), 200, 'this browser stays signed in');
+    // Put it back for the API client of the steps below.
+    await page.request.post('/api/auth/password', { data: { currentPassword: 'a-brand-new-password', newPassword: ADMIN_PASSWORD } });
+    admin = await AdminClient.login(odock.url);
   });
 
   await step('organisation switcher: create an organisation and switch between them', async () => {

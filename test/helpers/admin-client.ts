@@ -21,6 +21,8 @@ export class AdminClient {
   async call<T = any>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
+    // As a browser does for every request but GET and HEAD: the console's own origin.
+    if (method !== 'GET' && method !== 'HEAD') headers.origin = this.baseUrl;
     if (this.cookie) headers.cookie = this.cookie;
     if (this.bearer) headers.authorization = `Bearer ${this.bearer}`;
     const res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });

@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { AdminClient } from '../helpers/admin-client.ts';
+import { joinByInvitation } from '../helpers/invite.ts';
 import { waitFor, type TestOdock } from '../helpers/odock.ts';
 
 export interface McpKey {
@@ -33,9 +34,7 @@ export class McpAdmin {
    */
   async asRole(role: 'admin' | 'manager' | 'member'): Promise<AdminClient> {
     const email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.test`;
-    const password = `${role}-password-123`;
-    await this.admin.ok('POST', `${this.base}/users`, { email, name: role, role, password });
-    return AdminClient.login(this.admin.baseUrl, email, password);
+    return joinByInvitation(this.admin, this.orgId, { email, role, password: `${role}-password-123` });
   }
 
   async server(body: Record<string, unknown>): Promise<{ id: string; slug: string }> {

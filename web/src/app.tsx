@@ -8,6 +8,7 @@ import { meQueryKey, useMe } from './hooks/use-session.ts';
 import { AppLayout } from './layout/app-layout.tsx';
 import { ApiKeyDetailPage } from './pages/api-keys/api-key-detail-page.tsx';
 import { ApiKeysPage } from './pages/api-keys/api-keys-page.tsx';
+import { AcceptInvitationPage } from './pages/accept-invitation-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
 import { McpServerDetailPage } from './pages/mcp/mcp-server-detail-page.tsx';
 import { McpServersPage } from './pages/mcp/mcp-servers-page.tsx';
@@ -60,6 +61,7 @@ export function App() {
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
+      <Route path="/accept-invitation" element={<AcceptInvitationPage />} />
       <Route element={<RequireSession><AppLayout /></RequireSession>}>
         <Route index element={<Home />} />
         <Route path="settings" element={<SettingsPage />} />

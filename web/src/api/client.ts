@@ -49,8 +49,11 @@ function withQuery(path: string, query?: Query): string {
 
 export async function request<T>(method: string, path: string, opts: { body?: unknown; query?: Query } = {}): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
-  if (opts.body !== undefined) {
-    init.body = JSON.stringify(opts.body);
+  // The server refuses cookie-authenticated writes that are neither JSON nor same-origin (CSRF):
+  // body-less POSTs (revoke, reveal, logout) send an empty JSON object; the browser adds Origin too.
+  const body = opts.body === undefined && (method === 'POST' || method === 'PUT' || method === 'PATCH') ? {} : opts.body;
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
     init.headers = { ...init.headers, 'content-type': 'application/json' };
   }
   let res: Response;

@@ -2,7 +2,7 @@
 import { fillPath, request } from './client.ts';
 import { ROUTES, type RouteName } from './routes.ts';
 import type {
-  ApiKey, ApiKeyType, CatalogModel, McpAuthConfig, McpServer, McpUsageRecord, Me, Model, OperatorToken, Organisation, Page,
+  AcceptedInvitation, ApiKey, ApiKeyType, CatalogModel, CreatedInvitation, Invitation, McpAuthConfig, McpServer, McpUsageRecord, Me, Model, OperatorToken, OrgOperatorToken, Organisation, Page,
   Policies, Pricing, Provider, ProviderKey, ProviderSlot, ProviderType, Role, RotatedApiKey, Rotation, Team, UsageRecord, User,
 } from './types.ts';
 
@@ -29,8 +29,11 @@ export const api = {
   logout: () => call<unknown>('logout'),
   me: () => call<Me>('me'),
   listTokens: (q?: PageQuery) => call<Page<OperatorToken>>('listTokens', undefined, { query: q }),
-  createToken: (name: string) => call<OperatorToken>('createToken', undefined, { body: { name } }),
+  createToken: (name: string, expiresInDays?: number) => call<OperatorToken>('createToken', undefined, { body: { name, ...(expiresInDays ? { expiresInDays } : {}) } }),
   deleteToken: (tokenId: string) => call<unknown>('deleteToken', { tokenId }),
+  /** `email` only when not logged in: the forced change after a super-admin reset. */
+  changePassword: (body: { email?: string; currentPassword: string; newPassword: string }) => call<unknown>('changePassword', undefined, { body }),
+  acceptInvitation: (body: { token: string; password?: string; name?: string }) => call<AcceptedInvitation>('acceptInvitation', undefined, { body }),
 
   listOrgs: (q?: PageQuery) => call<Page<Organisation>>('listOrgs', undefined, { query: q }),
   createOrg: (name: string) => call<Organisation>('createOrg', undefined, { body: { name } }),
@@ -47,9 +50,14 @@ export const api = {
   removeTeamMember: (orgId: string, teamId: string, userId: string) => call<unknown>('removeTeamMember', { orgId, teamId, userId }),
 
   listUsers: (orgId: string, q?: PageQuery) => call<Page<User>>('listUsers', { orgId }, { query: q }),
-  createUser: (orgId: string, body: { email: string; name: string; role: Role; password?: string }) => call<User>('createUser', { orgId }, { body }),
-  updateUser: (orgId: string, userId: string, body: { name?: string; role?: Role; password?: string }) => call<User>('updateUser', { orgId, userId }, { body }),
+  createUser: (orgId: string, body: { email: string; name: string; role: Role }) => call<User>('createUser', { orgId }, { body }),
+  updateUser: (orgId: string, userId: string, body: { name?: string; role?: Role }) => call<User>('updateUser', { orgId, userId }, { body }),
   deleteUser: (orgId: string, userId: string) => call<unknown>('deleteUser', { orgId, userId }),
+  listInvitations: (orgId: string, q?: PageQuery) => call<Page<Invitation>>('listInvitations', { orgId }, { query: q }),
+  createInvitation: (orgId: string, body: { email: string; role: Role }) => call<CreatedInvitation>('createInvitation', { orgId }, { body }),
+  revokeInvitation: (orgId: string, invitationId: string) => call<unknown>('revokeInvitation', { orgId, invitationId }),
+  listOrgOperatorTokens: (orgId: string, q?: PageQuery) => call<Page<OrgOperatorToken>>('listOrgOperatorTokens', { orgId }, { query: q }),
+  revokeOrgOperatorToken: (orgId: string, tokenId: string) => call<unknown>('revokeOrgOperatorToken', { orgId, tokenId }),
 
   listProviders: (orgId: string) => call<{ items: ProviderSlot[] }>('listProviders', { orgId }),
   activateProvider: (orgId: string, type: ProviderType, extra: { baseUrl?: string } = {}) => call<Provider>('activateProvider', { orgId }, { body: { type, ...extra } }),

@@ -11,6 +11,8 @@ export const ROUTES = {
   listTokens: ['GET', '/api/auth/tokens'],
   createToken: ['POST', '/api/auth/tokens'],
   deleteToken: ['DELETE', '/api/auth/tokens/{tokenId}'],
+  changePassword: ['POST', '/api/auth/password'],
+  acceptInvitation: ['POST', '/api/auth/invitations/accept'],
 
   listOrgs: ['GET', '/api/organisations'],
   createOrg: ['POST', '/api/organisations'],
@@ -31,6 +33,11 @@ export const ROUTES = {
   getUser: ['GET', `${ORG}/users/{userId}`],
   updateUser: ['PATCH', `${ORG}/users/{userId}`],
   deleteUser: ['DELETE', `${ORG}/users/{userId}`],
+  listInvitations: ['GET', `${ORG}/invitations`],
+  createInvitation: ['POST', `${ORG}/invitations`],
+  revokeInvitation: ['DELETE', `${ORG}/invitations/{invitationId}`],
+  listOrgOperatorTokens: ['GET', `${ORG}/operator-tokens`],
+  revokeOrgOperatorToken: ['DELETE', `${ORG}/operator-tokens/{tokenId}`],
 
   listProviders: ['GET', `${ORG}/providers`],
   activateProvider: ['POST', `${ORG}/providers`],

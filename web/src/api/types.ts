@@ -30,8 +30,33 @@ export interface OperatorToken {
   createdAt: string;
   lastUsedAt?: string | null;
   preview?: string;
+  expiresAt: string;
   /** Only in the create response: shown once. */
   token?: string;
+}
+
+/** An operator token as the organisation's admins see it: whose it is, never the secret. */
+export interface OrgOperatorToken extends OperatorToken {
+  owner: { id: string; email: string; name: string };
+}
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  expiresAt: string;
+  createdAt: string;
+}
+
+/** Only the create response carries the token and link: shown once. */
+export interface CreatedInvitation extends Invitation {
+  token: string;
+  url: string;
+}
+
+export interface AcceptedInvitation {
+  operator: Me['operator'];
+  organisation: { id: string; name: string; role: Role };
 }
 
 export interface Team {
@@ -46,6 +71,8 @@ export interface User {
   email: string;
   name: string;
   role: Role;
+  /** Linked to an operator login (an accepted invitation): can use the console with the role. */
+  consoleAccess?: boolean;
   createdAt: string;
 }
 

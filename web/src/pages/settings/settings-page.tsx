@@ -1,6 +1,7 @@
-// Settings: the organisation (name, organisation-wide policies) and the operator's own access
-// tokens for scripts and CI (sent as Authorization: Bearer on /api; shown once).
-import { Alert, Button, Card, Code, Group, Modal, Stack, Text, TextInput, Title } from '@mantine/core';
+// Settings: the organisation (name, organisation-wide policies, its operators' tokens for admins),
+// the operator's password, and their own access tokens for scripts and CI (sent as
+// Authorization: Bearer on /api; shown once; they expire).
+import { Alert, Button, Card, Code, Group, Modal, NumberInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconKey, IconPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -17,18 +18,26 @@ import { useFormState } from '../../hooks/use-form-state.ts';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { meQueryKey, useIsAdmin } from '../../hooks/use-session.ts';
 import { formatDateTime, formatRelative } from '../../lib/format.ts';
+import { OrgTokensCard } from './org-tokens-card.tsx';
+import { PasswordCard } from './password-card.tsx';
 
 export function SettingsPage() {
   const { orgId } = useParams();
   return (
     <>
-      <PageHeader title="Settings" description="Organisation settings and your personal access tokens." />
+      <PageHeader title="Settings" description="Organisation settings, your password and your personal access tokens." />
       <Stack gap="lg">
         {orgId && <OrgSettings orgId={orgId} />}
+        <PasswordCard />
         <TokensCard />
+        {orgId && <AdminOnly><OrgTokensCard orgId={orgId} /></AdminOnly>}
       </Stack>
     </>
   );
+}
+
+function AdminOnly({ children }: { children: React.ReactNode }) {
+  return useIsAdmin() ? <>{children}</> : null;
 }
 
 function OrgSettings({ orgId }: { orgId: string }) {
@@ -105,8 +114,9 @@ function TokensCard() {
           { key: 'name', header: 'Name', render: (t) => <Text size="sm" fw={500}>{t.name}</Text> },
           { key: 'preview', header: 'Token', render: (t) => <Code>odt_…{t.preview}</Code> },
           { key: 'created', header: 'Created', render: (t) => <Text size="sm" c="dimmed">{formatDateTime(t.createdAt)}</Text> },
+          { key: 'expires', header: 'Expires', render: (t) => <Text size="sm" c="dimmed">{formatDateTime(t.expiresAt)}</Text> },
           { key: 'used', header: 'Last used', render: (t) => <Text size="sm" c="dimmed">{formatRelative(t.lastUsedAt)}</Text> },
-          { key: 'x', header: '', align: 'right', render: (t) => <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(t)}>Delete</Button> },
+          { key: 'x', header: '', align: 'right', render: (t) => <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(t)} aria-label={`Delete token ${t.name}`}>Delete</Button> },
         ]}
       />
       <CreateTokenModal opened={creating} onClose={() => setCreating(false)} onCreated={async (t) => { setCreated(t); await qc.invalidateQueries({ queryKey: ['tokens'] }); }} />
@@ -127,12 +137,12 @@ function TokensCard() {
 }
 
 function CreateTokenModal({ opened, onClose, onCreated }: { opened: boolean; onClose: () => void; onCreated: (t: OperatorToken) => Promise<void> }) {
-  const form = useFormState({ name: '' });
+  const form = useFormState({ name: '', expiresInDays: '' as number | string });
   // Reset when opening, not when closing: the dialog fades out showing what was submitted.
-  useEffect(() => { if (opened) { form.setValues({ name: '' }); form.clearErrors(); } }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => { if (opened) { form.setValues({ name: '', expiresInDays: '' }); form.clearErrors(); } }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
   const close = onClose;
   const create = useMutation({
-    mutationFn: () => api.createToken(form.values.name.trim()),
+    mutationFn: () => api.createToken(form.values.name.trim(), typeof form.values.expiresInDays === 'number' ? form.values.expiresInDays : undefined),
     onSuccess: async (t) => { await onCreated(t); close(); },
     onError: (err) => form.showApiError(err),
   });
@@ -141,6 +151,7 @@ function CreateTokenModal({ opened, onClose, onCreated }: { opened: boolean; onC
       <form onSubmit={(e) => { e.preventDefault(); create.mutate(); }} noValidate>
         <Stack>
           <TextInput label="Name" required data-autofocus placeholder="e.g. ci-deploy" value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} />
+          <NumberInput label="Expires in (days)" description="Optional. Shorter than the deployment's default lifetime (90 days unless configured)." min={1} allowDecimal={false} value={form.values.expiresInDays} onChange={(v) => form.set('expiresInDays', v)} error={form.errors.expiresInDays} />
           {form.errors._form && <Alert color="red" variant="light">{form.errors._form}</Alert>}
           <Group justify="flex-end"><Button variant="default" onClick={close}>Cancel</Button><Button type="submit" loading={create.isPending}>Create token</Button></Group>
         </Stack>

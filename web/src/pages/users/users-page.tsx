@@ -1,8 +1,8 @@
-// Users: organisation members and their roles. A console password lets the user log in as an
-// operator with that role (member = read-only).
-import { Button, Group, Menu, Modal, PasswordInput, Select, Stack, Text, TextInput } from '@mantine/core';
+// Users: organisation members and their roles. Console access comes only from an invitation the
+// person accepts, choosing their own password (member = read-only); nobody sets it for them.
+import { Badge, Button, Group, Menu, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconDots, IconPencil, IconTrash, IconUserPlus, IconUsers } from '@tabler/icons-react';
+import { IconDots, IconMailPlus, IconPencil, IconTrash, IconUserPlus, IconUsers } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../../api/endpoints.ts';
@@ -16,13 +16,9 @@ import { useFormState } from '../../hooks/use-form-state.ts';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { meQueryKey, useIsAdmin, useMe, useOrgId } from '../../hooks/use-session.ts';
 import { formatDateTime } from '../../lib/format.ts';
+import { InvitationsCard, InviteModal, ROLE_OPTIONS } from './invitations-card.tsx';
 
 const usersKey = (orgId: string) => ['org', orgId, 'users'] as const;
-const ROLE_OPTIONS = [
-  { value: 'admin', label: 'Admin: everything, including users and teams' },
-  { value: 'manager', label: 'Manager: providers, models, keys, MCP servers' },
-  { value: 'member', label: 'Member: read-only' },
-];
 
 export function UsersPage() {
   const orgId = useOrgId();
@@ -34,13 +30,19 @@ export function UsersPage() {
   const [editing, setEditingState] = useState<{ user: User | null; open: boolean }>({ user: null, open: false });
   const setEditing = (u: User | 'new' | null) => setEditingState((prev) => (u === null ? { ...prev, open: false } : { user: u === 'new' ? null : u, open: true }));
   const [deleting, setDeleting] = useState<User | null>(null);
+  const [inviting, setInviting] = useState(false);
 
   return (
     <>
       <PageHeader
         title="Users"
         description="People in this organisation. Their role decides what they can change in the console; USER keys are owned by one of them."
-        actions={<Button leftSection={<IconUserPlus size={16} />} onClick={() => setEditing('new')} disabled={!isAdmin}>Add User</Button>}
+        actions={(
+          <Group gap="sm">
+            <Button leftSection={<IconMailPlus size={16} />} onClick={() => setInviting(true)} disabled={!isAdmin}>Invite</Button>
+            <Button variant="default" leftSection={<IconUserPlus size={16} />} onClick={() => setEditing('new')} disabled={!isAdmin}>Add User</Button>
+          </Group>
+        )}
       />
       <ReadOnlyNotice need="admin" />
       <DataTable
@@ -56,6 +58,7 @@ export function UsersPage() {
         columns={[
           { key: 'name', header: 'Name', render: (u) => <div><Text size="sm" fw={500}>{u.name}{u.email === me?.operator.email ? ' (you)' : ''}</Text><Text size="xs" c="dimmed">{u.email}</Text></div> },
           { key: 'role', header: 'Role', render: (u) => <RoleBadge role={u.role} /> },
+          { key: 'console', header: 'Console', render: (u) => (u.consoleAccess ? <Badge variant="light" color="teal">Can log in</Badge> : <Badge variant="light" color="gray">No login</Badge>) },
           { key: 'created', header: 'Added', render: (u) => <Text size="sm" c="dimmed">{formatDateTime(u.createdAt)}</Text> },
           {
             key: 'x', header: '', align: 'right',
@@ -71,7 +74,9 @@ export function UsersPage() {
           },
         ]}
       />
+      {isAdmin && <InvitationsCard />}
       <UserModal user={editing.user} opened={editing.open} onClose={() => setEditing(null)} />
+      <InviteModal opened={inviting} onClose={() => setInviting(false)} />
       <ConfirmDialog
         opened={deleting !== null}
         onClose={() => setDeleting(null)}
@@ -91,14 +96,14 @@ export function UsersPage() {
 function UserModal({ user, opened, onClose }: { user: User | null; opened: boolean; onClose: () => void }) {
   const orgId = useOrgId();
   const qc = useQueryClient();
-  const initial = () => ({ email: user?.email ?? '', name: user?.name ?? '', role: (user?.role ?? 'member') as Role, password: '' });
+  const initial = () => ({ email: user?.email ?? '', name: user?.name ?? '', role: (user?.role ?? 'member') as Role });
   const form = useFormState(initial());
   useEffect(() => { if (opened) { form.setValues(initial()); form.clearErrors(); } }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
   const v = form.values;
   const save = useMutation({
     mutationFn: () => user
-      ? api.updateUser(orgId, user.id, { name: v.name.trim(), role: v.role, ...(v.password ? { password: v.password } : {}) })
-      : api.createUser(orgId, { email: v.email.trim(), name: v.name.trim(), role: v.role, ...(v.password ? { password: v.password } : {}) }),
+      ? api.updateUser(orgId, user.id, { name: v.name.trim(), role: v.role })
+      : api.createUser(orgId, { email: v.email.trim(), name: v.name.trim(), role: v.role }),
     onSuccess: async (u) => {
       await qc.invalidateQueries({ queryKey: usersKey(orgId) });
       await qc.invalidateQueries({ queryKey: ['org', orgId, 'users', 'all'] });
@@ -115,14 +120,7 @@ function UserModal({ user, opened, onClose }: { user: User | null; opened: boole
           <TextInput label="Email" type="email" required disabled={!!user} value={v.email} onChange={(e) => form.set('email', e.currentTarget.value)} error={form.errors.email} data-autofocus />
           <TextInput label="Name" required value={v.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} />
           <Select label="Role" data={ROLE_OPTIONS} value={v.role} onChange={(r) => form.set('role', (r ?? 'member') as Role)} allowDeselect={false} error={form.errors.role} />
-          <PasswordInput
-            label="Console password"
-            description={user ? 'Optional. Sets a new password for their console login.' : 'Optional. With a password the user can log in to this console with their role.'}
-            autoComplete="new-password"
-            value={v.password}
-            onChange={(e) => form.set('password', e.currentTarget.value)}
-            error={form.errors.password}
-          />
+          {!user && <Text size="sm" c="dimmed">A user owns USER keys and can be on teams. To let them use this console, invite them instead: they choose their own password.</Text>}
           {form.errors._form && <Text c="red" size="sm">{form.errors._form}</Text>}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>Cancel</Button>
