@@ -36,8 +36,12 @@ async function storeSecrets(odock: TestOdock): Promise<Stored> {
   await admin.ok('POST', `${base}/providers/${provider.id}/keys`, { name: 'Primary', key: providerSecret });
   const mcpSecret = `bearer-${crypto.randomUUID()}`;
   await admin.ok('POST', `${base}/mcp-servers`, { name: 'Remote', slug: 'remote', transport: 'STREAMABLE_HTTP', endpointUrl: 'http://127.0.0.1:9/mcp', authType: 'BEARER', authSecret: mcpSecret });
+  // STDIO environments now come from the deployment's allowlist only; an environment stored by an
+  // earlier version is still a secret at rest and must be re-wrapped with the rest.
   const mcpEnv = { TOKEN: `env-${crypto.randomUUID()}` };
-  await admin.ok('POST', `${base}/mcp-servers`, { name: 'Local', slug: 'local', transport: 'STDIO', command: 'node', env: mcpEnv });
+  const local = await admin.ok('POST', `${base}/mcp-servers`, { name: 'Local', slug: 'local', transport: 'STREAMABLE_HTTP', endpointUrl: 'http://127.0.0.1:9/mcp' });
+  const envCiphertext = odock.deps.vault.encrypt(JSON.stringify(mcpEnv), { organisationId: orgId, recordId: local.id, purpose: 'mcp_env' });
+  await odock.deps.store.db.updateTable('mcp_servers').set({ env_ciphertext: envCiphertext }).where('id', '=', local.id).execute();
   const unrevealed = await admin.ok('POST', `${base}/api-keys`, { type: 'ORGANISATION', name: 'not yet revealed' });
   return { orgId, providerSecret, mcpSecret, mcpEnv, unrevealedKeyId: unrevealed.id };
 }
