@@ -74,11 +74,13 @@ export class UsageWriter {
     return this.pending.length + this.pendingMcp.length;
   }
 
-  /** Writes everything queued so far; concurrent calls share one flush. */
-  flush(): Promise<void> {
-    if (!this.flushing) {
-      this.flushing = this.doFlush().finally(() => (this.flushing = undefined));
-    }
+  /**
+   * Writes everything queued so far. A flush already running may have passed the records queued
+   * since it started (it ends with the last-used stamps), so a caller waits for it, then runs its own.
+   */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    this.flushing = this.doFlush().finally(() => (this.flushing = undefined));
     return this.flushing;
   }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Migrator, sql } from 'kysely';
 import { openStore, type Store } from '../../src/store/db.ts';
 import * as m001 from '../../src/store/migrations/001-initial.ts';
+import * as m002 from '../../src/store/migrations/002-operator-trust.ts';
 import { DIALECTS, PG_URL, dropSchema, needPostgres, uniqueSchema } from '../helpers/services.ts';
 
 const usageRow = (id: string, requestId: string) => ({
@@ -39,7 +40,7 @@ for (const dialect of DIALECTS) {
       const s = store;
       if (dialect === 'postgres') await sql`create schema if not exists ${sql.id(schema)}`.execute(s.db);
       const old = new Migrator({
-        db: s.db, provider: { getMigrations: async () => ({ '001-initial': m001 }) },
+        db: s.db, provider: { getMigrations: async () => ({ '001-initial': m001, '002-operator-trust': m002 }) },
         migrationTableSchema: dialect === 'postgres' ? schema : undefined,
       });
       const first = await old.migrateToLatest();
