@@ -26,13 +26,23 @@ const run = (list, n) => new Promise((resolve) => {
   const child = spawn(process.execPath, [
     '--import', 'tsx', '--test', `--test-concurrency=${n}`, '--test-reporter=spec', ...list,
   ], { stdio: ['inherit', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'test' } });
-  let tail = '';
+  // The runner's own totals (`ℹ pass N`…) come before its list of failures, which may be long:
+  // read them line by line as they pass, never from a tail of the output.
+  const found = {};
+  let partial = '';
   child.stdout.on('data', (d) => {
     process.stdout.write(d);
-    tail = (tail + d.toString()).slice(-4000);
+    const lines = (partial + d.toString()).split('\n');
+    partial = lines.pop();
+    for (const line of lines) {
+      const m = /^ℹ (pass|fail|skipped) (\d+)$/.exec(line);
+      if (m) found[m[1]] = Number(m[2]);
+    }
   });
   child.on('close', (code) => {
-    for (const k of Object.keys(totals)) totals[k] += Number(new RegExp(`^ℹ ${k} (\\d+)$`, 'm').exec(tail)?.[1] ?? 0);
+    for (const k of Object.keys(totals)) totals[k] += found[k] ?? 0;
+    // A runner that exited badly without counting a failure (a crash, a file that failed to load) still failed.
+    if (code !== 0 && !found.fail) totals.fail += 1;
     resolve(code ?? 1);
   });
 });
