@@ -1,6 +1,7 @@
 // Odock as benchmarked: embedded default (SQLite, in-process cache), usage records on, one
 // provider, one model, one granted and revealed key; the key is warmed before the load starts.
 import { mkdtempSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/env.ts';
@@ -33,7 +34,15 @@ const key = (await api('POST', `/api/organisations/${org}/api-keys`, { type: 'OR
 await api('POST', `/api/organisations/${org}/api-keys/${key.id}/model-access`, { modelIds: [m.id] }, cookie);
 const secret = (await api('POST', `/api/organisations/${org}/api-keys/${key.id}/reveal`, {}, cookie)).json.key;
 process.send?.({ port: (app.server.address() as { port: number }).port, key: secret, org, cookie });
+// Event-loop delay, as the bench asks for it around each load (reset before, read after).
+const eld = monitorEventLoopDelay({ resolution: 1 });
+eld.enable();
 process.on('message', async (msg: { cmd: string }) => {
+  if (msg.cmd === 'eld-reset') {
+    eld.reset();
+    process.send?.({ ok: true });
+  }
+  if (msg.cmd === 'eld') process.send?.({ p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 });
   if (msg.cmd === 'usage-count') {
     await deps.usage.flush();
     const n = await deps.store.db.selectFrom('usage_records').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();

@@ -1,17 +1,20 @@
-// `npm run bench`: direct vs floor vs Odock, non-streaming and streaming chat, at a fixed
-// concurrency; writes bench/reports/latest.md and a dated JSON. Not a pass/fail test.
+// `npm run bench`: direct vs floor vs Odock vs the Portkey gateway, JSON and SSE chat, in one run:
+// closed loop at CONNECTIONS (default 50), one request at a time, and an open loop at a fixed rate of
+// half the floor's maximum. Writes bench/reports/latest.md and a dated JSON. Not a pass/fail test.
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpus } from 'node:os';
+import { cpus, totalmem } from 'node:os';
 import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.SECONDS ?? 10);
+const WITH_PORTKEY = process.env.BENCH_PORTKEY !== '0';
 
-function start(file: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; msg: any }> {
+type Started = { child: ChildProcess; msg: any };
+function start(file: string, env: Record<string, string> = {}): Promise<Started> {
   const bundled = file.endsWith('.mjs');
   const child = fork(join(here, file), [], { execArgv: bundled ? [] : ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
@@ -20,14 +23,26 @@ function start(file: string, env: Record<string, string> = {}): Promise<{ child:
   });
 }
 
-function load(target: string, stream: boolean, key?: string): Promise<any> {
+interface Result { requests: number; rps: number; p50: number; p99: number; p999: number; errors: number; eld?: { p50: number; p99: number; max: number } }
+
+function load(target: string, o: { stream: boolean; key?: string; headers?: Record<string, string>; concurrency?: number; rate?: number; seconds?: number }): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = fork(join(here, 'loadgen.ts'), [], {
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, TARGET: target, STREAM: stream ? '1' : '0', CONCURRENCY: String(CONCURRENCY), SECONDS: String(SECONDS), ...(key ? { KEY: key } : {}) },
+      env: {
+        ...process.env, TARGET: target, STREAM: o.stream ? '1' : '0', CONCURRENCY: String(o.concurrency ?? CONNECTIONS), RATE: String(o.rate ?? 0),
+        SECONDS: String(o.seconds ?? SECONDS), HEADERS: JSON.stringify(o.headers ?? {}), ...(o.key ? { KEY: o.key } : {}),
+      },
     });
     child.once('message', resolve);
     child.once('exit', (code) => code && reject(new Error(`loadgen exited ${code}`)));
+  });
+}
+
+function ask(t: Started, cmd: string): Promise<any> {
+  return new Promise((resolve) => {
+    t.child.once('message', resolve);
+    t.child.send({ cmd });
   });
 }
 
@@ -46,41 +61,76 @@ const upstream = await start('upstream.ts');
 const upstreamUrl = `http://127.0.0.1:${upstream.msg.port}`;
 const floor = await start('floor.ts', { UPSTREAM: upstreamUrl });
 const odock = await start('reports/odock-server.bundle.mjs', { UPSTREAM: upstreamUrl });
+const portkey = WITH_PORTKEY ? await start('portkey.ts') : undefined;
 
-const rows: any[] = [];
-for (const stream of [false, true]) {
-  const direct = await load(`${upstreamUrl}/chat/completions`, stream);
-  const fl = await load(`http://127.0.0.1:${floor.msg.port}/v1/chat/completions`, stream);
-  const od = await load(`http://127.0.0.1:${odock.msg.port}/v1/chat/completions`, stream, odock.msg.key);
-  rows.push({ mode: stream ? 'streaming' : 'non-streaming', direct, floor: fl, odock: od });
+type Target = { name: string; url: string; key?: string; headers?: Record<string, string>; eld?: Started };
+const targets: Target[] = [
+  { name: 'direct', url: `${upstreamUrl}/chat/completions` },
+  { name: 'floor', url: `http://127.0.0.1:${floor.msg.port}/v1/chat/completions` },
+  { name: 'odock', url: `http://127.0.0.1:${odock.msg.port}/v1/chat/completions`, key: odock.msg.key, eld: odock },
+  ...(portkey ? [{
+    name: 'portkey', url: `http://127.0.0.1:${portkey.msg.port}/v1/chat/completions`,
+    headers: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': upstreamUrl },
+  }] : []),
+];
+
+async function measure(t: Target, o: Parameters<typeof load>[1]): Promise<Result> {
+  if (t.eld) await ask(t.eld, 'eld-reset');
+  const r = await load(t.url, { ...o, key: t.key, headers: t.headers });
+  if (t.eld) r.eld = await ask(t.eld, 'eld');
+  return r;
 }
-const usage = await new Promise<any>((resolve) => {
-  odock.child.once('message', resolve);
-  odock.child.send({ cmd: 'usage-count' });
-});
-const rss = peakRssMb(odock.child.pid!);
-for (const c of [upstream.child, floor.child, odock.child]) c.kill('SIGKILL');
 
-const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+type Row = { mode: string; shape: string; target: string } & Result;
+const rows: Row[] = [];
+for (const stream of [false, true]) {
+  const mode = stream ? 'SSE' : 'JSON';
+  const closed: Record<string, Result> = {};
+  for (const t of targets) rows.push({ mode, shape: `${CONNECTIONS} connections`, target: t.name, ...(closed[t.name] = await measure(t, { stream })) });
+  for (const t of targets) rows.push({ mode, shape: 'one at a time', target: t.name, ...(await measure(t, { stream, concurrency: 1, seconds: Math.max(3, SECONDS / 2) })) });
+  const rate = Math.max(50, Math.round(closed.floor.rps / 2));
+  for (const t of targets) rows.push({ mode, shape: `${rate} req/s`, target: t.name, ...(await measure(t, { stream, rate })) });
+}
+const usage = await ask(odock, 'usage-count');
+const rss: Record<string, number> = { odock: peakRssMb(odock.child.pid!), floor: peakRssMb(floor.child.pid!) };
+if (portkey) rss.portkey = peakRssMb(portkey.msg.pid);
+for (const c of [upstream.child, floor.child, odock.child, portkey?.child]) c?.kill('SIGTERM');
+
+// Report.
+const f = (n: number | undefined, d = 2) => (n !== undefined && Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+const find = (mode: string, shape: string, target: string) => rows.find((r) => r.mode === mode && r.shape === shape && r.target === target)!;
 const lines = [
   `# Odock benchmark — ${new Date().toISOString()}`,
   '',
-  `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}. Concurrency ${CONCURRENCY}, ${SECONDS} s per run after a 2 s warm-up, load from a separate process.`,
-  'Odock: embedded default (SQLite, in-process cache), auth + access + policies + usage records on, warm key.',
+  `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}; load generator on the same machine, in its own process.`,
+  `Each run: ${SECONDS} s after a 2 s warm-up (one-at-a-time runs ${Math.max(3, SECONDS / 2)} s). Latency to the last byte; open-loop latency counts from when a request was due.`,
+  'Odock: embedded default (SQLite, in-process cache), auth + access + policies + usage records on, warm key, one process.',
+  `Portkey: \`@portkey-ai/gateway\` ${WITH_PORTKEY ? '1.15.2, headless, provider openai with a custom host' : 'not run (BENCH_PORTKEY=0)'}.`,
   '',
-  '| mode | target | req/s | p50 ms | p99 ms | errors |',
-  '|---|---|---:|---:|---:|---:|',
+  '| mode | load | target | req/s | p50 ms | p99 ms | p99.9 ms | errors | event-loop delay p99 / max ms |',
+  '|---|---|---|---:|---:|---:|---:|---:|---:|',
 ];
 for (const r of rows) {
-  for (const t of ['direct', 'floor', 'odock'] as const) lines.push(`| ${r.mode} | ${t} | ${f(r[t].rps, 0)} | ${f(r[t].p50)} | ${f(r[t].p99)} | ${r[t].errors} |`);
+  lines.push(`| ${r.mode} | ${r.shape} | ${r.target} | ${f(r.rps, 0)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.p999)} | ${r.errors} | ${r.eld ? `${f(r.eld.p99, 1)} / ${f(r.eld.max, 1)}` : ''} |`);
 }
-lines.push('', '| mode | odock / floor throughput | added p50 ms (odock − direct) | added p99 ms | added p50 over floor | added p99 over floor |', '|---|---:|---:|---:|---:|---:|');
-for (const r of rows) {
-  lines.push(`| ${r.mode} | ${f((100 * r.odock.rps) / r.floor.rps, 1)} % | ${f(r.odock.p50 - r.direct.p50)} | ${f(r.odock.p99 - r.direct.p99)} | ${f(r.odock.p50 - r.floor.p50)} | ${f(r.odock.p99 - r.floor.p99)} |`);
+lines.push('', '## Against the targets (issue 12)', '', '| mode | measure | odock | target | met |', '|---|---|---:|---:|---|');
+for (const mode of ['JSON', 'SSE']) {
+  const shapes = [...new Set(rows.filter((r) => r.mode === mode).map((r) => r.shape))];
+  const [closedShape, serialShape, rateShape] = shapes;
+  const od = find(mode, closedShape, 'odock');
+  const fl = find(mode, closedShape, 'floor');
+  const check = (measure: string, value: number, target: number, unit: string, atMost: boolean) =>
+    lines.push(`| ${mode} | ${measure} | ${f(value)}${unit} | ${atMost ? '≤' : '≥'} ${f(target)}${unit} | ${(atMost ? value <= target : value >= target) ? 'yes' : '**no**'} |`);
+  check('throughput / floor', od.rps / fl.rps, 0.8, '', false);
+  check(`p99 at ${CONNECTIONS} connections / floor's`, od.p99 / fl.p99, 2, '', true);
+  check(`added p99 at ${rateShape} (odock − direct)`, find(mode, rateShape, 'odock').p99 - find(mode, rateShape, 'direct').p99, 2, ' ms', true);
+  check('one at a time: added p50 (odock − direct)', find(mode, serialShape, 'odock').p50 - find(mode, serialShape, 'direct').p50, 0.3, ' ms', true);
+  check(`event-loop delay p99 at ${CONNECTIONS} connections`, od.eld?.p99 ?? NaN, 5, ' ms', true);
 }
-lines.push('', `Odock peak RSS: ${rss} MB. Usage records written: ${usage.usageCount}.`, '');
+lines.push(`| both | peak RSS | ${rss.odock} MB | ≤ 200 MB | ${rss.odock <= 200 ? 'yes' : '**no**'} |`);
+lines.push('', `Peak RSS: ${Object.entries(rss).map(([k, v]) => `${k} ${v} MB`).join(', ')}. Usage records written by Odock: ${usage.usageCount}.`, '');
 mkdirSync(join(here, 'reports'), { recursive: true });
 writeFileSync(join(here, 'reports', 'latest.md'), lines.join('\n'));
-writeFileSync(join(here, 'reports', `${new Date().toISOString().slice(0, 10)}.json`), JSON.stringify({ concurrency: CONCURRENCY, seconds: SECONDS, rows, rssMb: rss, usage }, null, 2));
+writeFileSync(join(here, 'reports', `${new Date().toISOString().slice(0, 10)}.json`), JSON.stringify({ connections: CONNECTIONS, seconds: SECONDS, rows, rssMb: rss, usage }, null, 2));
 console.log(lines.join('\n'));
 process.exit(0);
