@@ -5,7 +5,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/env.ts';
-import { createDeps } from '../src/runtime.ts';
+import { createDeps } from '../src/deps.ts';
 import { buildApp } from '../src/app.ts';
 import { bootstrap } from '../src/admin/bootstrap.ts';
 

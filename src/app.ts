@@ -6,13 +6,13 @@ import fastifyStatic from '@fastify/static';
 import type { AppDeps } from './context.ts';
 import { GatewayError, serializeError, type ErrorSurface } from './errors/index.ts';
 import { toGatewayError } from './errors/to-gateway-error.ts';
-import { redactUrl } from './observability/logger.ts';
+import { redactUrl } from './ops/logger.ts';
 import { adminRoutes } from './admin/admin.plugin.ts';
 import { geminiRoutes, openaiRoutes } from './surfaces/openai/openai.plugin.ts';
 import { UpstreamClient } from './upstream/client.ts';
 import type { GatewayRuntime } from './surfaces/gateway-call.ts';
-import { opsRoutes } from './surfaces/ops.routes.ts';
-import { mcpRoutes } from './surfaces/mcp/mcp.plugin.ts';
+import { opsRoutes } from './ops/ops.routes.ts';
+import { mcpRoutes } from './mcp/mcp.plugin.ts';
 import { frameworkErrorHandler, installIngressGuards } from './surfaces/ingress-guards.ts';
 import { ByteBudget } from './surfaces/byte-budget.ts';
 

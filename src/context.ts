@@ -5,7 +5,7 @@ import type { Store } from './store/db.ts';
 import type { Vault } from './crypto/envelope.ts';
 import type { InvalidationBus, InvalidationEvent } from './cache/invalidation-bus.ts';
 import type { KeyLookup } from './auth/key-lookup.ts';
-import type { Metrics } from './observability/metrics.ts';
+import type { Metrics } from './ops/metrics.ts';
 import type { UsageWriter } from './usage/usage-writer.ts';
 import type { OrgRoutes } from './access/org-routes.ts';
 import type { PolicyEngine, ClientIpResolver } from './policy/index.ts';

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { ConfigError, loadConfigOrExit } from './config/env.ts';
 import { MasterKeyError } from './crypto/master-key.ts';
-import { createDeps } from './runtime.ts';
+import { createDeps } from './deps.ts';
 import { buildApp } from './app.ts';
 import { bootstrap } from './admin/bootstrap.ts';
 

@@ -6,7 +6,7 @@ import { isUniqueViolation, nowIso } from '../store/db.ts';
 import type { McpServerTable } from '../store/schema.ts';
 import { assertSafeBaseUrl } from '../upstream/ssrf-guard.ts';
 import { requireOperator, requireOrg, type Role } from './operator-auth.ts';
-import { STDIO_NAME, stdioAllowlistOf, stdioNameOf, storedStdioCommand } from '../surfaces/mcp/stdio-allowlist.ts';
+import { STDIO_NAME, stdioAllowlistOf, stdioNameOf, storedStdioCommand } from '../mcp/stdio-allowlist.ts';
 import { idList, name, pageParams, parseBody, toPage } from './validation.ts';
 import { pageQuery } from './paging.sql.ts';
 import { mcpServerView } from './mcp-servers.view.ts';

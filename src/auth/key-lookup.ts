@@ -5,7 +5,7 @@ import type { InvalidationBus, InvalidationEvent } from '../cache/invalidation-b
 import { isRedisReady } from '../cache/redis-client.ts';
 import type { AuthEntry, ResolvedAuth } from './auth-entry.ts';
 import { hashKey, isWellFormedKey } from './key-format.ts';
-import type { Metrics } from '../observability/metrics.ts';
+import type { Metrics } from '../ops/metrics.ts';
 import type { AuthEpochStore } from './auth-epoch.ts';
 
 export interface KeyStoreLookup {

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/env.ts';
-import { createDeps } from '../runtime.ts';
+import { createDeps } from '../deps.ts';
 import { MasterKeyError, loadMasterKey } from './master-key.ts';
 import { parseMasterKey } from './envelope.ts';
 

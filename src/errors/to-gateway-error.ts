@@ -1,6 +1,20 @@
 import type { FastifyError } from 'fastify';
 import { GatewayError, isGatewayError } from './gateway-error.ts';
-import { isStoreUnavailable } from '../store/db.ts';
+
+/**
+ * Recognises failures of a lower-level part (a database driver) and names them with a catalogued
+ * code; `undefined` when the error is not one of its own.
+ */
+export type ErrorClassifier = (err: unknown) => GatewayError | undefined;
+
+// Filled by the parts that own the failures (src/store registers its own when loaded), so this
+// room stays at the bottom of the graph and imports nothing above it.
+const classifiers: ErrorClassifier[] = [];
+
+/** Adds a classifier, consulted in registration order; registering the same one again is a no-op. */
+export function registerErrorClassifier(classify: ErrorClassifier): void {
+  if (!classifiers.includes(classify)) classifiers.push(classify);
+}
 
 /** Maps any thrown value to a catalogued GatewayError; never exposes a stack or internal message. */
 export function toGatewayError(err: unknown): GatewayError {
@@ -17,8 +31,9 @@ export function toGatewayError(err: unknown): GatewayError {
       return new GatewayError('invalid_request_body', 'Unsupported Content-Type; send application/json');
   }
   if (e instanceof SyntaxError || e?.statusCode === 400) return new GatewayError('invalid_request_body', 'Request body is not valid JSON');
-  // PostgreSQL refuses NUL in text ("invalid byte sequence", 22021; 22P05): the input's fault, not ours.
-  if (e?.code === '22021' || e?.code === '22P05') return new GatewayError('invalid_request', 'Text contains a character that cannot be stored (NUL)');
-  if (isStoreUnavailable(err)) return new GatewayError('store_unavailable', 'The database is unavailable; try again shortly');
+  for (const classify of classifiers) {
+    const ge = classify(err);
+    if (ge) return ge;
+  }
   return new GatewayError('internal_error', 'Internal error');
 }

@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { GatewayError } from '../errors/index.ts';
+import { registerErrorClassifier } from '../errors/to-gateway-error.ts';
 import type { Database } from './schema.ts';
 import { migrationProvider } from './migrations/index.ts';
 
@@ -133,5 +135,18 @@ export function isStoreUnavailable(e: unknown): boolean {
   return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', 'SQLITE_BUSY'].includes(code)
     || /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(err?.message ?? '');
 }
+
+/**
+ * The store's own failures, named for the error handler (src/errors consults it; it cannot import
+ * the store itself). Registered when this module loads, which is before any query can fail.
+ */
+export function classifyStoreError(e: unknown): GatewayError | undefined {
+  const code = (e as { code?: string })?.code;
+  // PostgreSQL refuses NUL in text ("invalid byte sequence", 22021; 22P05): the input's fault, not ours.
+  if (code === '22021' || code === '22P05') return new GatewayError('invalid_request', 'Text contains a character that cannot be stored (NUL)');
+  if (isStoreUnavailable(e)) return new GatewayError('store_unavailable', 'The database is unavailable; try again shortly');
+  return undefined;
+}
+registerErrorClassifier(classifyStoreError);
 
 export const nowIso = () => new Date().toISOString();

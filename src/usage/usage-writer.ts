@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database, McpUsageRecordTable, UsageRecordTable } from '../store/schema.ts';
-import type { Metrics } from '../observability/metrics.ts';
+import type { Metrics } from '../ops/metrics.ts';
 
 /**
  * The database refused this data (as opposed to being unreachable): PostgreSQL SQLSTATE classes

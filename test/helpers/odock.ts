@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config/env.ts';
-import { createDeps } from '../../src/runtime.ts';
+import { createDeps } from '../../src/deps.ts';
 import { buildApp } from '../../src/app.ts';
 import { bootstrap } from '../../src/admin/bootstrap.ts';
 import type { AppDeps } from '../../src/context.ts';

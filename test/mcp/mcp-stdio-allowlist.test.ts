@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/env.ts';
-import { stdioAllowlistOf } from '../../src/surfaces/mcp/stdio-allowlist.ts';
-import { mcpRuntimeOf } from '../../src/surfaces/mcp/mcp.plugin.ts';
+import { stdioAllowlistOf } from '../../src/mcp/stdio-allowlist.ts';
+import { mcpGatewayOf } from '../../src/mcp/mcp.plugin.ts';
 import { startOdock, type TestOdock } from '../helpers/odock.ts';
 import type { AdminClient } from '../helpers/admin-client.ts';
 import { EVERYTHING_ENTRY } from './fixtures/everything-server.ts';
@@ -96,7 +96,7 @@ describe('STDIO servers run only commands from the deployment allowlist', () => 
     assert.equal(r.status, 502);
     assert.equal(r.json.error.code, 'mcp_upstream_error');
     assert.match(r.json.error.message, /allowlist/);
-    assert.equal(mcpRuntimeOf(odock.deps)!.bridges.stdioPid(id), undefined);
+    assert.equal(mcpGatewayOf(odock.deps)!.bridges.stdioPid(id), undefined);
     assert.equal(existsSync(marker), false, 'the stored command did not run');
 
     // It can still be renamed or disabled, and an admin can point it at an allowlisted name.

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { startOdock, waitFor, type TestOdock } from '../helpers/odock.ts';
-import { mcpRuntimeOf } from '../../src/surfaces/mcp/mcp.plugin.ts';
+import { mcpGatewayOf } from '../../src/mcp/mcp.plugin.ts';
 import { readFileSync, readlinkSync, statSync } from 'node:fs';
 import { everythingStdio } from './fixtures/everything-server.ts';
 import { writeAllowlist, type AllowlistFile } from './fixtures/stdio-allowlist.ts';
@@ -46,7 +46,7 @@ describe('STDIO servers: one child per server, restarted on crash and on change,
     allowlist?.remove();
   });
 
-  const pid = () => mcpRuntimeOf(odock.deps)!.bridges.stdioPid(serverId);
+  const pid = () => mcpGatewayOf(odock.deps)!.bridges.stdioPid(serverId);
 
   test('sessions share one child; it sees its allowlist entry\'s env and none of the gateway\'s', async () => {
     const a = await connectClient(odock, 'stdio', secret);

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/env.ts';
-import { createDeps } from '../../src/runtime.ts';
+import { createDeps } from '../../src/deps.ts';
 
 const mode = (p: string) => statSync(p).mode & 0o777;
 

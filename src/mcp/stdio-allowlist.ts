@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError, type Config } from '../../config/env.ts';
+import { ConfigError, type Config } from '../config/env.ts';
 
 /**
  * STDIO MCP servers start processes on the gateway host, so only the deployment defines them:

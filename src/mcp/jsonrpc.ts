@@ -1,4 +1,4 @@
-import { GatewayError } from '../../errors/index.ts';
+import { GatewayError } from '../errors/index.ts';
 
 /** JSON-RPC 2.0 as MCP uses it; ids are strings or numbers (MCP forbids null ids). */
 export type RpcId = string | number;

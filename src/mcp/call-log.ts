@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { AppDeps } from '../../context.ts';
+import type { AppDeps } from '../context.ts';
 import { methodLabel, type RpcId } from './jsonrpc.ts';
 
 export interface CallEntry {

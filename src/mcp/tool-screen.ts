@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { GatewayError } from '../../errors/index.ts';
+import { GatewayError } from '../errors/index.ts';
 import type { CallLog } from './call-log.ts';
 import { kindOf, rpcError, toolOf, RPC_INVALID_PARAMS, RPC_INVALID_REQUEST, RPC_METHOD_NOT_FOUND, type RpcId, type RpcMessage } from './jsonrpc.ts';
 import { filterToolList, isDisguisedToolMethod, looksLikeToolList, type ToolRules } from './tool-rules.ts';

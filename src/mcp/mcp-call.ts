@@ -1,15 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ResolvedAuth } from '../../auth/auth-entry.ts';
-import type { McpServerRoute } from '../../access/org-routes.ts';
+import type { ResolvedAuth } from '../auth/auth-entry.ts';
+import type { McpServerRoute } from '../access/org-routes.ts';
 import type { CallLog } from './call-log.ts';
 import type { ToolRules } from './tool-rules.ts';
 import type { SessionRef } from './session-token.ts';
-import type { McpRuntime } from './mcp-runtime.ts';
+import type { McpGateway } from './mcp-gateway.ts';
 import type { RpcMessage } from './jsonrpc.ts';
 
 /** One authorised MCP request on its way to a server. */
 export interface McpCall {
-  rt: McpRuntime;
+  gateway: McpGateway;
   req: FastifyRequest;
   reply: FastifyReply;
   auth: ResolvedAuth;

@@ -1,5 +1,5 @@
-import type { AppDeps } from '../../context.ts';
-import type { InvalidationEvent } from '../../cache/invalidation-bus.ts';
+import type { AppDeps } from '../context.ts';
+import type { InvalidationEvent } from '../cache/invalidation-bus.ts';
 
 interface Watched {
   orgId: string;

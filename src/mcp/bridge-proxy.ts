@@ -1,10 +1,10 @@
-import { GatewayError } from '../../errors/index.ts';
-import { toGatewayError } from '../../errors/to-gateway-error.ts';
+import { GatewayError } from '../errors/index.ts';
+import { toGatewayError } from '../errors/to-gateway-error.ts';
 import type { BridgeSession } from './bridge/bridge-session.ts';
 import { acceptsSse, ClientStream } from './client-stream.ts';
 import { kindOf, rpcError, RPC_INTERNAL, type RpcId, type RpcMessage } from './jsonrpc.ts';
 import type { McpCall, ParsedPost } from './mcp-call.ts';
-import { screen } from './screen.ts';
+import { screen } from './tool-screen.ts';
 import { messageEvent } from './sse-blocks.ts';
 
 const sessionRequired = () => new GatewayError('invalid_request', 'Mcp-Session-Id header is required; send initialize first');
@@ -16,10 +16,10 @@ const sessionRequired = () => new GatewayError('invalid_request', 'Mcp-Session-I
  * server-initiated messages, DELETE ends the session.
  */
 export async function proxyBridge(call: McpCall, post: ParsedPost | null): Promise<void> {
-  const { rt, reply, log } = call;
+  const { gateway, reply, log } = call;
   let session: BridgeSession | undefined;
   if (call.session) {
-    session = call.session.kind === 'b' ? rt.bridges.get(call.session.ref) : undefined;
+    session = call.session.kind === 'b' ? gateway.bridges.get(call.session.ref) : undefined;
     // The sealed id already binds key and server; checked again against the live session.
     if (!session || session.keyId !== call.auth.keyId || session.serverId !== call.route.id) throw new GatewayError('not_found', 'MCP session not found');
   }
@@ -27,7 +27,7 @@ export async function proxyBridge(call: McpCall, post: ParsedPost | null): Promi
   if (call.req.method === 'DELETE') {
     log.add({ method: 'DELETE' });
     if (!session) throw sessionRequired();
-    rt.bridges.close(session.id);
+    gateway.bridges.close(session.id);
     reply.code(200).send();
     return;
   }
@@ -36,7 +36,7 @@ export async function proxyBridge(call: McpCall, post: ParsedPost | null): Promi
     const entry = log.add({ method: 'GET' });
     if (!session) throw sessionRequired();
     const out = new ClientStream(reply, {});
-    const unwatch = rt.guard.watch(call, () => out.end());
+    const unwatch = gateway.guard.watch(call, () => out.end());
     session.attach(out);
     await new Promise<void>((resolve) => out.onClose(resolve));
     unwatch();
@@ -49,8 +49,8 @@ export async function proxyBridge(call: McpCall, post: ParsedPost | null): Promi
   if (!session) {
     const init = s.forward.some((m) => m.method === 'initialize' && kindOf(m) === 'request');
     if (!init) throw sessionRequired();
-    session = await rt.bridges.open(call.auth, call.route);
-    headers['mcp-session-id'] = rt.sessions.issue(call.auth, call.route.id, { kind: 'b', ref: session.id });
+    session = await gateway.bridges.open(call.auth, call.route);
+    headers['mcp-session-id'] = gateway.sessions.issue(call.auth, call.route.id, { kind: 'b', ref: session.id });
   }
   const live = session;
 
@@ -103,11 +103,11 @@ async function answer(call: McpCall, session: BridgeSession, requests: RpcMessag
     for (const m of local) out.write(messageEvent(JSON.stringify(m)));
     log.out(out.bytes);
     out.onClose(finish);
-    unwatch = call.rt.guard.watch(call, () => out.end());
+    unwatch = call.gateway.guard.watch(call, () => out.end());
   } else call.signal.addEventListener('abort', finish, { once: true });
 
   for (const m of requests) {
-    call.rt.bridges.get(session.id); // keeps the session from idling out
+    call.gateway.bridges.get(session.id); // keeps the session from idling out
     session.mux.request(session, m, call.rules, deliver).catch((e) => {
       const ge = toGatewayError(e);
       const entry = log.forId(m.id);

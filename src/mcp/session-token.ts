@@ -1,5 +1,5 @@
-import type { Vault } from '../../crypto/envelope.ts';
-import type { ResolvedAuth } from '../../auth/auth-entry.ts';
+import type { Vault } from '../crypto/envelope.ts';
+import type { ResolvedAuth } from '../auth/auth-entry.ts';
 
 /** What an Odock MCP session id stands for. */
 export interface SessionRef {

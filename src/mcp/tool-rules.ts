@@ -1,4 +1,4 @@
-import type { McpServerRoute } from '../../access/org-routes.ts';
+import type { McpServerRoute } from '../access/org-routes.ts';
 import type { RpcMessage } from './jsonrpc.ts';
 
 /**

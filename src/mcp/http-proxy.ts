@@ -1,8 +1,8 @@
-import { GatewayError } from '../../errors/index.ts';
-import { readBody } from '../../upstream/client.ts';
+import { GatewayError } from '../errors/index.ts';
+import { readBody } from '../upstream/client.ts';
 import type { McpCall, ParsedPost } from './mcp-call.ts';
 import { protocolHeaders, validUpstreamSession } from './mcp-call.ts';
-import { screen, screenReply, type Screened } from './screen.ts';
+import { screen, screenReply, type Screened } from './tool-screen.ts';
 import { contentTypeOf, discard, headerOf, upstreamFetch, type UpstreamRes } from './upstream-http.ts';
 import { relaySse } from './sse-relay.ts';
 import type { RpcMessage } from './jsonrpc.ts';
@@ -38,7 +38,7 @@ export async function proxyHttp(call: McpCall, post: ParsedPost | null): Promise
 }
 
 function send(call: McpCall, o: { method: 'GET' | 'POST' | 'DELETE'; body?: string; upstreamSession?: string; bodyTimeoutMs: number }): Promise<UpstreamRes> {
-  return upstreamFetch(call.rt.agents.for(call.auth.orgId), call.rt.upstreamAuth, call.route, call.rt.allowPrivate, {
+  return upstreamFetch(call.gateway.agents.for(call.auth.orgId), call.gateway.upstreamAuth, call.route, call.gateway.allowPrivate, {
     method: o.method, headers: protocolHeaders(call.req, o.method, o.upstreamSession), body: o.body, signal: call.signal, bodyTimeoutMs: o.bodyTimeoutMs,
   });
 }
@@ -47,7 +47,7 @@ function send(call: McpCall, o: { method: 'GET' | 'POST' | 'DELETE'; body?: stri
 function sessionHeader(call: McpCall, res: UpstreamRes): Record<string, string> {
   const sid = headerOf(res, 'mcp-session-id');
   if (!validUpstreamSession(sid)) return {};
-  return { 'mcp-session-id': call.rt.sessions.issue(call.auth, call.route.id, { kind: 'h', ref: sid }) };
+  return { 'mcp-session-id': call.gateway.sessions.issue(call.auth, call.route.id, { kind: 'h', ref: sid }) };
 }
 
 async function relayPost(call: McpCall, res: UpstreamRes, s: Screened, batch: boolean): Promise<void> {

@@ -1,7 +1,7 @@
 import { request, type Dispatcher } from 'undici';
-import type { McpServerRoute } from '../../access/org-routes.ts';
-import { GatewayError } from '../../errors/index.ts';
-import { assertSafeBaseUrl } from '../../upstream/ssrf-guard.ts';
+import type { McpServerRoute } from '../access/org-routes.ts';
+import { GatewayError } from '../errors/index.ts';
+import { assertSafeBaseUrl } from '../upstream/ssrf-guard.ts';
 import type { UpstreamAuth } from './upstream-auth.ts';
 
 export type UpstreamRes = Dispatcher.ResponseData;

@@ -1,8 +1,8 @@
 import { request, type Dispatcher } from 'undici';
-import type { McpServerRoute } from '../../access/org-routes.ts';
-import { GatewayError } from '../../errors/index.ts';
-import { assertSafeBaseUrl } from '../../upstream/ssrf-guard.ts';
-import { readBody } from '../../upstream/client.ts';
+import type { McpServerRoute } from '../access/org-routes.ts';
+import { GatewayError } from '../errors/index.ts';
+import { assertSafeBaseUrl } from '../upstream/ssrf-guard.ts';
+import { readBody } from '../upstream/client.ts';
 
 interface CachedToken {
   token: string;

@@ -1,4 +1,4 @@
-import { GatewayError } from '../../../errors/index.ts';
+import { GatewayError } from '../../errors/index.ts';
 import { kindOf, rpcError, RPC_INTERNAL, RPC_METHOD_NOT_FOUND, type RpcId, type RpcMessage } from '../jsonrpc.ts';
 import { filterToolList, type ToolRules } from '../tool-rules.ts';
 import type { BridgeSession, Deliver } from './bridge-session.ts';

@@ -1,21 +1,21 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../../context.ts';
-import { GatewayError } from '../../errors/index.ts';
-import { toGatewayError } from '../../errors/to-gateway-error.ts';
-import { extractCredential } from '../../auth/credentials.ts';
-import type { McpServerRoute, OrgRouteTable } from '../../access/org-routes.ts';
+import type { AppDeps } from '../context.ts';
+import { GatewayError } from '../errors/index.ts';
+import { toGatewayError } from '../errors/to-gateway-error.ts';
+import { extractCredential } from '../auth/credentials.ts';
+import type { McpServerRoute, OrgRouteTable } from '../access/org-routes.ts';
 import { CallLog } from './call-log.ts';
 import { parseRpcBody, toolOf, type RpcId } from './jsonrpc.ts';
-import { McpRuntime } from './mcp-runtime.ts';
+import { McpGateway } from './mcp-gateway.ts';
 import type { McpCall, ParsedPost } from './mcp-call.ts';
 import { proxyHttp } from './http-proxy.ts';
 import { proxyBridge } from './bridge-proxy.ts';
 import { toolRulesFor } from './tool-rules.ts';
 import { ClientGone } from './upstream-http.ts';
-import { scopesOf } from '../policy-gate.ts';
-import { gatewayAuthHook } from '../gateway-auth.ts';
-import { jsonDepthExceeds, tooDeepError } from '../json-body.ts';
-import type { PolicyHandle } from '../../policy/index.ts';
+import { scopesOf } from '../surfaces/policy-gate.ts';
+import { gatewayAuthHook } from '../surfaces/gateway-auth.ts';
+import { jsonDepthExceeds, tooDeepError } from '../surfaces/json-body.ts';
+import type { PolicyHandle } from '../policy/index.ts';
 
 /**
  * `GET|POST|DELETE /v1/mcp/{slugOrId}`: the MCP gateway (streamable HTTP, MCP 2025-03-26 and
@@ -24,18 +24,17 @@ import type { PolicyHandle } from '../../policy/index.ts';
  * explicit MCP grant → session → tool rules → upstream with the server's own credentials →
  * one usage record per JSON-RPC message.
  */
-const runtimes = new WeakMap<AppDeps, McpRuntime>();
+const gateways = new WeakMap<AppDeps, McpGateway>();
 
-/** The MCP runtime of an app (STDIO child ids, open sessions): for operators' tooling and tests. */
-export function mcpRuntimeOf(deps: AppDeps): McpRuntime | undefined {
-  return runtimes.get(deps);
+/** The MCP gateway of an app (STDIO child ids, open sessions): for operators' tooling and tests. */
+export function mcpGatewayOf(deps: AppDeps): McpGateway | undefined {
+  return gateways.get(deps);
 }
 
-export function mcpRoutes(rt: { deps: AppDeps }) {
+export function mcpRoutes({ deps }: { deps: AppDeps }) {
   return async (app: FastifyInstance) => {
-    const { deps } = rt;
-    const mcp = new McpRuntime(deps);
-    runtimes.set(deps, mcp);
+    const mcp = new McpGateway(deps);
+    gateways.set(deps, mcp);
     // preClose: open streams and STDIO children end before the HTTP server waits for its connections.
     app.addHook('preClose', async () => mcp.close());
 
@@ -55,7 +54,7 @@ export function mcpRoutes(rt: { deps: AppDeps }) {
   };
 }
 
-async function handle(mcp: McpRuntime, deps: AppDeps, req: FastifyRequest<{ Params: { target: string } }>, reply: FastifyReply): Promise<void> {
+async function handle(mcp: McpGateway, deps: AppDeps, req: FastifyRequest<{ Params: { target: string } }>, reply: FastifyReply): Promise<void> {
   const log = new CallLog(req.id);
   const ac = new AbortController();
   const onClose = () => {
@@ -95,7 +94,7 @@ async function handle(mcp: McpRuntime, deps: AppDeps, req: FastifyRequest<{ Para
     // Unknown, forged, or another key's session: 404 tells a client to start a new session.
     if (typeof sid === 'string' && sid.length > 0 && !session) throw new GatewayError('not_found', 'MCP session not found');
 
-    const call: McpCall = { rt: mcp, req, reply, auth, rawKey: rawKey!, route, rules: toolRulesFor(route), log, signal: ac.signal, session };
+    const call: McpCall = { gateway: mcp, req, reply, auth, rawKey: rawKey!, route, rules: toolRulesFor(route), log, signal: ac.signal, session };
     if (route.transport === 'STREAMABLE_HTTP') await proxyHttp(call, post);
     else await proxyBridge(call, post);
   } catch (e) {

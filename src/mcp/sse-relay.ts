@@ -1,8 +1,8 @@
-import { GatewayError } from '../../errors/index.ts';
+import { GatewayError } from '../errors/index.ts';
 import { ClientStream } from './client-stream.ts';
 import type { McpCall } from './mcp-call.ts';
 import { rpcError, RPC_INTERNAL, type RpcId, type RpcMessage } from './jsonrpc.ts';
-import { screenReply, type Screened } from './screen.ts';
+import { screenReply, type Screened } from './tool-screen.ts';
 import { messageEvent, SseBlockSplitter, withData } from './sse-blocks.ts';
 import { cut, type UpstreamRes } from './upstream-http.ts';
 
@@ -17,7 +17,7 @@ import { cut, type UpstreamRes } from './upstream-http.ts';
  */
 export async function relaySse(call: McpCall, res: UpstreamRes, headers: Record<string, string>, s: Screened | undefined, standalone: boolean): Promise<void> {
   const out = new ClientStream(call.reply, headers);
-  const unwatch = call.rt.guard.watch(call, () => {
+  const unwatch = call.gateway.guard.watch(call, () => {
     out.end();
     cut(res);
   });

@@ -3,7 +3,7 @@ import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { GatewayError } from '../../../errors/index.ts';
+import { GatewayError } from '../../errors/index.ts';
 import type { RpcMessage } from '../jsonrpc.ts';
 import type { Channel } from './channel.ts';
 

@@ -1,6 +1,6 @@
-import type { AppDeps } from '../../context.ts';
-import { GatewayError } from '../../errors/index.ts';
-import { OrgAgents } from '../../upstream/org-agents.ts';
+import type { AppDeps } from '../context.ts';
+import { GatewayError } from '../errors/index.ts';
+import { OrgAgents } from '../upstream/org-agents.ts';
 import { Bridges } from './bridge/bridges.ts';
 import { endAllStreams } from './client-stream.ts';
 import { SessionCodec } from './session-token.ts';
@@ -15,7 +15,7 @@ import { stdioAllowlistOf } from './stdio-allowlist.ts';
  * token cache, the session codec, bridged sessions and STDIO children (from the deployment's
  * allowlist only), and the guard that cuts open streams when access is withdrawn.
  */
-export class McpRuntime {
+export class McpGateway {
   readonly agents: OrgAgents;
   private readonly openStreams = new Map<string, number>();
   readonly allowPrivate: boolean;

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
-import type { McpServerRoute } from '../../../access/org-routes.ts';
-import { GatewayError } from '../../../errors/index.ts';
+import type { McpServerRoute } from '../../access/org-routes.ts';
+import { GatewayError } from '../../errors/index.ts';
 import type { RpcMessage } from '../jsonrpc.ts';
 import { SseBlockSplitter } from '../sse-blocks.ts';
 import type { UpstreamAuth } from '../upstream-auth.ts';

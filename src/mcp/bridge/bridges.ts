@@ -1,13 +1,13 @@
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
-import type { ResolvedAuth } from '../../../auth/auth-entry.ts';
-import type { McpServerRoute, OrgRouteTable } from '../../../access/org-routes.ts';
+import type { ResolvedAuth } from '../../auth/auth-entry.ts';
+import type { McpServerRoute, OrgRouteTable } from '../../access/org-routes.ts';
 import type { UpstreamAuth } from '../upstream-auth.ts';
 import { BridgeSession } from './bridge-session.ts';
 import { Mux } from './mux.ts';
 import { SseChannel } from './sse-channel.ts';
 import { StdioChannel, type StdioSpec } from './stdio-channel.ts';
-import { GatewayError } from '../../../errors/index.ts';
+import { GatewayError } from '../../errors/index.ts';
 import { stdioNameOf, type StdioAllowlist } from '../stdio-allowlist.ts';
 
 const SESSION_IDLE_MS = 30 * 60_000;
