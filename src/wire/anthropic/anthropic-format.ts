@@ -2,7 +2,7 @@
 import type { ChatWireFormat } from '../wire-format.ts';
 import { isRecord } from '../wire-guards.ts';
 import { capAnthropicOutput } from '../output-budget.ts';
-import { AnthropicPassThrough } from '../pass-through-streams.ts';
+import { AnthropicPassThrough } from './messages-pass-through-stream.ts';
 import { decodeAnthropicRequest } from './messages-request-decode.ts';
 import { ANTHROPIC_DEFAULT_MAX_TOKENS, encodeAnthropicRequest } from './messages-request-encode.ts';
 import { decodeAnthropicResponse, encodeAnthropicResponse, usageFromAnthropic } from './messages-response.ts';

@@ -6,7 +6,7 @@
 import type { ChatWireFormat, EmbeddingsWireFormat } from '../wire-format.ts';
 import { isRecord } from '../wire-guards.ts';
 import { capGeminiOutput } from '../output-budget.ts';
-import { GeminiPassThrough } from '../pass-through-streams.ts';
+import { GeminiPassThrough } from './generate-pass-through-stream.ts';
 import { decodeGeminiRequest } from './generate-request-decode.ts';
 import { encodeGeminiRequest } from './generate-request-encode.ts';
 import { decodeGeminiResponse, encodeGeminiResponse, usageFromGemini } from './generate-response.ts';

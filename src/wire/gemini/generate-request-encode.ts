@@ -17,7 +17,7 @@ export function encodeGeminiRequest(req: ChatRequest, slug: string, ctx: Transla
     body.tools = [{ functionDeclarations: req.tools.map((t) => ({ name: t.name, ...(t.description !== undefined ? { description: t.description } : {}), parametersJsonSchema: t.parameters })) }];
   }
   // Gemini has no switch for parallel calls: parallelToolCalls false is honoured on the way back,
-  // by keeping the first call (see singleToolCall in providers/index.ts).
+  // by keeping the first call (see singleToolCall in gateway/translate.ts).
   if (req.toolChoice) {
     const tc = req.toolChoice;
     const fcc: Json = tc.type === 'auto' ? { mode: 'AUTO' } : tc.type === 'none' ? { mode: 'NONE' } : tc.type === 'required' ? { mode: 'ANY' } : { mode: 'ANY', allowedFunctionNames: [tc.name] };

@@ -6,7 +6,7 @@
 import type { ChatWireFormat, EmbeddingsWireFormat } from '../wire-format.ts';
 import { isRecord, type Json } from '../wire-guards.ts';
 import { capOpenAIOutput } from '../output-budget.ts';
-import { OpenAIPassThrough } from '../pass-through-streams.ts';
+import { OpenAIPassThrough } from './chat-pass-through-stream.ts';
 import { decodeOpenAIChatRequest } from './chat-request-decode.ts';
 import { encodeOpenAIChatRequest, forcesStreamUsage } from './chat-request-encode.ts';
 import { passThroughChatBody } from './chat-pass-through.ts';
