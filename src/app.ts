@@ -8,13 +8,15 @@ import { GatewayError, serializeError, type ErrorSurface } from './errors/index.
 import { toGatewayError } from './errors/to-gateway-error.ts';
 import { redactUrl } from './ops/logger.ts';
 import { adminRoutes } from './admin/admin.plugin.ts';
-import { geminiRoutes, openaiRoutes } from './surfaces/openai/openai.plugin.ts';
+import { openaiRoutes } from './surfaces/openai/openai.routes.ts';
+import { anthropicRoutes } from './surfaces/anthropic/anthropic.routes.ts';
+import { geminiRoutes } from './surfaces/gemini/gemini.routes.ts';
 import { UpstreamClient } from './upstream/client.ts';
-import type { GatewayRuntime } from './surfaces/gateway-call.ts';
+import type { GatewayRuntime } from './gateway/gateway-call.ts';
 import { opsRoutes } from './ops/ops.routes.ts';
 import { mcpRoutes } from './mcp/mcp.plugin.ts';
 import { frameworkErrorHandler, installIngressGuards } from './surfaces/ingress-guards.ts';
-import { ByteBudget } from './surfaces/byte-budget.ts';
+import { ByteBudget } from './upstream/byte-budget.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -107,6 +109,7 @@ export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean } =
   app.addHook('onClose', () => upstream.close());
   const rt: GatewayRuntime = { deps, upstream, buffered: new ByteBudget(deps.config.MAX_BUFFERED_UPSTREAM_BYTES, (n) => deps.metrics.upstreamBuffered.set(n)) };
   await app.register(openaiRoutes(rt), { prefix: '/v1' });
+  await app.register(anthropicRoutes(rt), { prefix: '/v1' });
   await app.register(geminiRoutes(rt), { prefix: '/v1beta' });
   await app.register(mcpRoutes(rt), { prefix: '/v1/mcp' });
   await app.register(opsRoutes);

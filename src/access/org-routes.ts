@@ -4,12 +4,9 @@ import type { Vault } from '../crypto/envelope.ts';
 import type { InvalidationBus } from '../cache/invalidation-bus.ts';
 import type { ProviderType } from '../providers/provider-types.ts';
 import { json } from '../admin/validation.ts';
+import type { Pricing } from '../canonical/usage.types.ts';
 
-export interface Pricing {
-  inputPerMTok?: number;
-  outputPerMTok?: number;
-  cachedInputPerMTok?: number;
-}
+export type { Pricing };
 
 export interface ModelRoute {
   modelId: string;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { GatewayError } from '../errors/index.ts';
 import { requireOrg } from './operator-auth.ts';
 import { json, parseBody } from './validation.ts';
-import { scopesOf } from '../surfaces/policy-gate.ts';
+import { scopesOf } from '../gateway/policy-gate.ts';
 import type { ResolvedAuth } from '../auth/auth-entry.ts';
 
 const Query = z.object({

@@ -7,7 +7,7 @@
  * whole prompt including cached tokens; `outputTokens` counts the whole completion including
  * reasoning tokens; `cachedTokens` ⊂ input and `reasoningTokens` ⊂ output.
  */
-import type { Usage } from '../providers/contract.ts';
+import type { Usage } from './usage.types.ts';
 
 export type { Usage };
 

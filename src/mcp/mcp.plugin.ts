@@ -12,8 +12,8 @@ import { proxyHttp } from './http-proxy.ts';
 import { proxyBridge } from './bridge-proxy.ts';
 import { toolRulesFor } from './tool-rules.ts';
 import { ClientGone } from './upstream-http.ts';
-import { scopesOf } from '../surfaces/policy-gate.ts';
-import { gatewayAuthHook } from '../surfaces/gateway-auth.ts';
+import { scopesOf } from '../gateway/policy-gate.ts';
+import { gatewayAuthHook } from '../gateway/gateway-auth.ts';
 import { jsonDepthExceeds, tooDeepError } from '../surfaces/json-body.ts';
 import type { PolicyHandle } from '../policy/index.ts';
 

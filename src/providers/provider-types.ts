@@ -1,9 +1,11 @@
+import type { WireFamily } from '../wire/wire-format.ts';
+
 // The provider types an organisation can activate, with the defaults used on activation.
 export const PROVIDER_TYPES = ['OPENAI', 'ANTHROPIC', 'GOOGLE', 'AZURE_OPENAI', 'MISTRAL', 'VLLM', 'CUSTOM'] as const;
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
 
-/** Wire family: which upstream protocol a provider type speaks. */
-export type ProviderFamily = 'openai' | 'anthropic' | 'gemini';
+/** Wire family: which upstream protocol a provider type speaks (its formats are in src/wire/<family>/). */
+export type ProviderFamily = WireFamily;
 
 export interface ProviderTypeInfo {
   type: ProviderType;

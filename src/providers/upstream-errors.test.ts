@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mapUpstreamError, sanitizeUpstreamMessage, streamError } from './upstream-errors.ts';
+import { mapUpstreamError } from './upstream-errors.ts';
+import { peerName } from './peer-names.ts';
+import { sanitizeUpstreamMessage, streamError as wireStreamError } from '../wire/wire-errors.ts';
+import type { ProviderType } from './provider-types.ts';
+
+/** In-stream errors name the provider as the wire decoders see it: by its display name. */
+const streamError = (type: ProviderType, payload: unknown) => wireStreamError(peerName(type), payload);
 
 const KEY = 'sk-proj-abcdefghijklmnopqrstuvwxyz0123456789';
 

@@ -3,7 +3,7 @@ import { GatewayError } from '../errors/index.ts';
 import { isIP } from 'node:net';
 import { addressRefusal } from './ssrf-guard.ts';
 import { OrgAgents } from './org-agents.ts';
-import type { UpstreamCall } from '../providers/contract.ts';
+import type { UpstreamCall } from './upstream-call.ts';
 
 export type UpstreamResponse = Awaited<ReturnType<typeof request>>;
 

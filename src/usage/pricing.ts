@@ -1,5 +1,4 @@
-import type { Pricing } from '../access/org-routes.ts';
-import type { Usage } from '../providers/contract.ts';
+import type { Pricing, Usage } from '../canonical/usage.types.ts';
 
 /**
  * Cost in integer nano-USD. Prices are USD per million tokens, so one token at P $/MTok costs

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Surface, UpstreamTarget } from '../../src/providers/contract.ts';
+import type { IngressFormat as Surface } from '../../src/wire/wire-format.ts';
+import type { UpstreamTarget } from '../../src/providers/index.ts';
 import type { ProviderFamily, ProviderType } from '../../src/providers/provider-types.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));

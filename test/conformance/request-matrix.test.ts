@@ -2,11 +2,11 @@
 // exact 400 naming what the provider cannot express.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { providers } from '../../src/providers/index.ts';
+import * as providers from '../../src/gateway/translate.ts';
 import { isGatewayError } from '../../src/errors/index.ts';
 import { useDeterministicIds } from '../../src/canonical/ids.ts';
 import { PROVIDER_TYPE_INFO } from '../../src/providers/provider-types.ts';
-import type { Surface } from '../../src/providers/contract.ts';
+import type { IngressFormat as Surface } from '../../src/wire/wire-format.ts';
 import { CHAT_SURFACES, PROVIDERS, REQUESTED_MODEL, TARGETS, golden, requestFixtures } from './conformance-helpers.ts';
 
 const SURFACE_FAMILY: Record<string, string> = { 'openai-chat': 'openai', 'anthropic-messages': 'anthropic', 'gemini-generate': 'gemini' };

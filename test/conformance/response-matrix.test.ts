@@ -2,7 +2,7 @@
 // recorded. Same-family answers must be the upstream's own object, untouched.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { providers } from '../../src/providers/index.ts';
+import * as providers from '../../src/gateway/translate.ts';
 import { useDeterministicIds } from '../../src/canonical/ids.ts';
 import { CHAT_SURFACES, FAMILIES, FAMILY_MEMBERS, REQUESTED_MODEL, fixtureJson, golden } from './conformance-helpers.ts';
 

@@ -3,10 +3,11 @@
 // truncation, errors mid-stream). Same-family streams must come out byte for byte as they went in.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { providers } from '../../src/providers/index.ts';
+import * as providers from '../../src/gateway/translate.ts';
 import { isGatewayError } from '../../src/errors/index.ts';
 import { useDeterministicIds } from '../../src/canonical/ids.ts';
-import type { StreamOptions, Surface } from '../../src/providers/contract.ts';
+import type { StreamOptions } from '../../src/gateway/translate.ts';
+import type { IngressFormat as Surface } from '../../src/wire/wire-format.ts';
 import type { ProviderFamily, ProviderType } from '../../src/providers/provider-types.ts';
 import { CHAT_SURFACES, FAMILIES, FAMILY_MEMBERS, REQUESTED_MODEL, fixtureJson, fixtureText, golden } from './conformance-helpers.ts';
 

@@ -1,0 +1,9 @@
+/** One HTTP request to a provider, fully built (src/gateway/translate.ts) and sent by client.ts. */
+export interface UpstreamCall {
+  method: 'POST';
+  url: string;              // absolute URL
+  headers: Record<string, string>; // includes the provider's auth header and content-type
+  body: string;
+  /** Whether the upstream answers with a stream (SSE or Gemini JSON array). */
+  stream: boolean;
+}
