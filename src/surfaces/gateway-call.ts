@@ -63,7 +63,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
   try {
     // Normally resolved by the route group's onRequest hook, before the body was read.
     auth = req.gatewayAuth?.auth ?? await deps.keyLookup.authenticate(extractCredential(req.headers, req.query, spec.gemini ?? false));
-    route = await resolveModel(deps.orgRoutes, deps.store.db, auth, spec.model);
+    route = await resolveModel(deps.orgRoutes, auth, spec.model);
     const body = spec.surface === 'openai-responses' ? await deps.responseItems.resolve(auth.keyId, spec.body) : spec.body;
     ticket = await admitRequest(deps.policy, deps.clientIp, req, auth, route, body);
     const single = singleToolCall(spec.surface, body);

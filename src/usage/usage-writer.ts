@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database, McpUsageRecordTable, UsageRecordTable } from '../store/schema.ts';
+import { usageRepo, type UsageRepo } from '../store/repos/usage.repo.ts';
 import type { Metrics } from '../observability/metrics.ts';
 
 /**
@@ -34,14 +35,17 @@ export class UsageWriter {
   private lastUsed = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  private readonly repo: Pick<UsageRepo, 'insertUsage' | 'insertMcpUsage' | 'touchLastUsed'>;
   dropped = 0;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    db: Kysely<Database>,
     private readonly intervalMs: number,
     private readonly logger?: Logger,
     private readonly metrics?: Metrics,
-  ) {}
+  ) {
+    this.repo = usageRepo(db);
+  }
 
   start(): void {
     if (!this.timer) {
@@ -87,14 +91,14 @@ export class UsageWriter {
   private async doFlush(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.slice(0, BATCH);
-      const ok = await this.write(batch, (rows) => this.db.insertInto('usage_records').values(rows).onConflict((oc) => oc.column('id').doNothing()).execute());
+      const ok = await this.write(batch, (rows) => this.repo.insertUsage(rows));
       if (!ok) return;
       this.pending.splice(0, batch.length);
       this.metrics?.usageRecordsWritten(batch.length);
     }
     while (this.pendingMcp.length > 0) {
       const batch = this.pendingMcp.slice(0, BATCH);
-      const ok = await this.write(batch, (rows) => this.db.insertInto('mcp_usage_records').values(rows).onConflict((oc) => oc.column('id').doNothing()).execute());
+      const ok = await this.write(batch, (rows) => this.repo.insertMcpUsage(rows));
       if (!ok) return;
       this.pendingMcp.splice(0, batch.length);
     }
@@ -102,7 +106,7 @@ export class UsageWriter {
     if (this.lastUsed.size > 0) {
       const ids = [...this.lastUsed];
       this.lastUsed.clear();
-      await this.db.updateTable('api_keys').set({ last_used_at: new Date().toISOString() }).where('id', 'in', ids).execute().catch(() => {
+      await this.repo.touchLastUsed(ids).catch(() => {
         for (const id of ids) this.lastUsed.add(id);
       });
     }
