@@ -1,10 +1,8 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.ts';
 import type { Vault } from '../crypto/envelope.ts';
 import type { InvalidationBus } from '../cache/invalidation-bus.ts';
 import type { ProviderType } from '../providers/provider-types.ts';
 import { json } from '../store/json-column.ts';
-import { orgRouteRepo, type OrgRouteRepo } from '../store/repos/org-route.repo.ts';
+import type { OrgRouteRepo } from '../store/repos/org-route.repo.ts';
 
 export interface Pricing {
   inputPerMTok?: number;
@@ -58,10 +56,8 @@ export interface OrgRouteTable {
  */
 export class OrgRoutes {
   private readonly tables = new Map<string, Promise<OrgRouteTable>>();
-  private readonly repo: OrgRouteRepo;
 
-  constructor(db: Kysely<Database>, private readonly vault: Vault, bus: InvalidationBus) {
-    this.repo = orgRouteRepo(db);
+  constructor(private readonly repo: Pick<OrgRouteRepo, 'modelRoutes' | 'mcpServers'>, private readonly vault: Vault, bus: InvalidationBus) {
     bus.subscribe((e) => {
       if (e.kind === 'all') this.tables.clear();
       else if (e.kind === 'org') this.tables.delete(e.orgId);

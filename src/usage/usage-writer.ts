@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database, McpUsageRecordTable, UsageRecordTable } from '../store/schema.ts';
-import { usageRepo, type UsageRepo } from '../store/repos/usage.repo.ts';
+import type { McpUsageRecordTable, UsageRecordTable } from '../store/schema.ts';
+import type { UsageRepo } from '../store/repos/usage.repo.ts';
 import type { Metrics } from '../observability/metrics.ts';
 
 /**
@@ -35,17 +34,14 @@ export class UsageWriter {
   private lastUsed = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
-  private readonly repo: Pick<UsageRepo, 'insertUsage' | 'insertMcpUsage' | 'touchLastUsed'>;
   dropped = 0;
 
   constructor(
-    db: Kysely<Database>,
+    private readonly repo: Pick<UsageRepo, 'insertUsage' | 'insertMcpUsage' | 'touchLastUsed'>,
     private readonly intervalMs: number,
     private readonly logger?: Logger,
     private readonly metrics?: Metrics,
-  ) {
-    this.repo = usageRepo(db);
-  }
+  ) {}
 
   start(): void {
     if (!this.timer) {
