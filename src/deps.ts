@@ -8,6 +8,8 @@ import { createRedis } from './cache/redis-client.ts';
 import { KeyLookup } from './auth/key-lookup.ts';
 import { authEpochStore } from './auth/auth-epoch.ts';
 import { authRepo } from './store/repos/auth.repo.ts';
+import { orgRouteRepo } from './store/repos/org-route.repo.ts';
+import { usageRepo } from './store/repos/usage.repo.ts';
 import { OrgRoutes } from './access/org-routes.ts';
 import { Metrics } from './ops/metrics.ts';
 import { createLogger } from './ops/logger.ts';
@@ -36,8 +38,8 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
       positiveTtlMs: config.AUTH_CACHE_TTL * 1000, negativeTtlMs: config.AUTH_NEGATIVE_CACHE_TTL * 1000, metrics,
       epochs: authEpochStore(store.db),
     });
-    const orgRoutes = new OrgRoutes(store.db, vault, bus);
-    const usage = new UsageWriter(store.db, config.USAGE_FLUSH_INTERVAL_MS, logger, metrics);
+    const orgRoutes = new OrgRoutes(orgRouteRepo(store.db), vault, bus);
+    const usage = new UsageWriter(usageRepo(store.db), config.USAGE_FLUSH_INTERVAL_MS, logger, metrics);
     usage.start();
 
     const policy = createPolicyEngine({

@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
 import { GatewayError } from '../errors/index.ts';
-import type { Database } from '../store/schema.ts';
 import type { ResolvedAuth } from '../auth/auth-entry.ts';
 import type { ModelRoute, OrgRoutes } from './org-routes.ts';
 
@@ -9,9 +7,9 @@ import type { ModelRoute, OrgRoutes } from './org-routes.ts';
  * case folding, prefixes or aliases), then the key's grant, then provider state. Only the key's
  * own organisation is consulted: a name that exists elsewhere is, to this key, a name that does
  * not exist (same code, status and message), so no key can probe other organisations' models.
- * `_db` is unused since that cross-organisation look-up went; the parameter stays for callers.
+ * It reads only the in-process routing table: no SQL on a warm request.
  */
-export async function resolveModel(orgRoutes: OrgRoutes, _db: Kysely<Database>, auth: ResolvedAuth, requested: unknown): Promise<ModelRoute> {
+export async function resolveModel(orgRoutes: OrgRoutes, auth: ResolvedAuth, requested: unknown): Promise<ModelRoute> {
   if (typeof requested !== 'string' || requested.length === 0) {
     throw new GatewayError('invalid_request', 'model is required', { param: 'model' });
   }

@@ -1,9 +1,8 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.ts';
 import type { Vault } from '../crypto/envelope.ts';
 import type { InvalidationBus } from '../cache/invalidation-bus.ts';
 import type { ProviderType } from '../providers/provider-types.ts';
-import { json } from '../admin/validation.ts';
+import { json } from '../store/json-column.ts';
+import type { OrgRouteRepo } from '../store/repos/org-route.repo.ts';
 import type { Pricing } from '../canonical/usage.types.ts';
 
 export type { Pricing };
@@ -49,13 +48,13 @@ export interface OrgRouteTable {
 
 /**
  * Per-organisation routing table (models with provider and provider key; MCP servers), loaded
- * in three queries on first use and kept in process until an invalidation event for the
+ * in two queries on first use and kept in process until an invalidation event for the
  * organisation. A warm gateway request resolves its model from here without SQL.
  */
 export class OrgRoutes {
   private readonly tables = new Map<string, Promise<OrgRouteTable>>();
 
-  constructor(private readonly db: Kysely<Database>, private readonly vault: Vault, bus: InvalidationBus) {
+  constructor(private readonly repo: Pick<OrgRouteRepo, 'modelRoutes' | 'mcpServers'>, private readonly vault: Vault, bus: InvalidationBus) {
     bus.subscribe((e) => {
       if (e.kind === 'all') this.tables.clear();
       else if (e.kind === 'org') this.tables.delete(e.orgId);
@@ -75,18 +74,8 @@ export class OrgRoutes {
 
   private async load(orgId: string): Promise<OrgRouteTable> {
     const [models, servers] = await Promise.all([
-      this.db.selectFrom('models')
-        .innerJoin('providers', 'providers.id', 'models.provider_id')
-        .leftJoin('provider_keys', 'provider_keys.id', 'models.provider_api_key_id')
-        .where('models.organisation_id', '=', orgId)
-        .select([
-          'models.id as id', 'models.name as name', 'models.slug as slug', 'models.type as type', 'models.pricing as pricing', 'models.policies as policies',
-          'providers.id as p_id', 'providers.type as p_type', 'providers.base_url as p_base_url', 'providers.timeout_ms as p_timeout_ms',
-          'providers.enabled as p_enabled', 'providers.config as p_config',
-          'provider_keys.id as k_id', 'provider_keys.revoked as k_revoked', 'provider_keys.ciphertext as k_ciphertext',
-        ])
-        .execute(),
-      this.db.selectFrom('mcp_servers').selectAll().where('organisation_id', '=', orgId).execute(),
+      this.repo.modelRoutes(orgId),
+      this.repo.mcpServers(orgId),
     ]);
     const vault = this.vault;
     const table: OrgRouteTable = { models: new Map(), mcpById: new Map(), mcpBySlug: new Map() };

@@ -4,14 +4,14 @@ import { resolveOperator } from './operator-auth.ts';
 import { assertNotForged, createTrustedPeer, isTls } from './request-origin.ts';
 import { authRoutes } from './auth.routes.ts';
 import { organisationRoutes } from './organisations.routes.ts';
-import { providerRoutes } from './providers.routes.ts';
-import { catalogRoutes } from './catalog.routes.ts';
-import { modelRoutes } from './models.routes.ts';
-import { apiKeyRoutes } from './api-keys.routes.ts';
-import { mcpServerRoutes } from './mcp-servers.routes.ts';
-import { usageRoutes } from './usage.routes.ts';
-import { policyExplainRoutes } from './policy-explain.routes.ts';
-import { collectRoutes, openapiRoutes } from './openapi.ts';
+import { providerRoutes } from './providers/providers.routes.ts';
+import { catalogRoutes } from './catalog/catalog.routes.ts';
+import { modelRoutes } from './models/models.routes.ts';
+import { apiKeyRoutes } from './api-keys/api-keys.routes.ts';
+import { mcpServerRoutes } from './mcp-servers/mcp-servers.routes.ts';
+import { usageRoutes } from './usage/usage.routes.ts';
+import { policyExplainRoutes } from './policies/policy-explain.routes.ts';
+import { collectRoutes, openapiRoutes } from './shared/openapi.ts';
 
 /** The admin API route group: its own auth (operator session or access token), JSON errors. */
 export async function adminRoutes(app: FastifyInstance): Promise<void> {

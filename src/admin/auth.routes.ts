@@ -10,8 +10,8 @@ import {
   OPERATOR_TOKEN_PREFIX, SESSION_COOKIE, clearSessionCookie, endCredentials, operatorView, requireOperator, startSession,
 } from './operator-auth.ts';
 import { verifyCredentials } from './credentials.ts';
-import { name, pageParams, parseBody, toPage } from './validation.ts';
-import { pageQuery } from './paging.sql.ts';
+import { name, pageParams, parseBody, toPage } from './shared/validation.ts';
+import { pageQuery } from '../store/repos/paging.ts';
 
 const email = z.string().trim().toLowerCase().email().max(320);
 const Login = z.object({ email, password: z.string().min(1).max(1000) }).strict();

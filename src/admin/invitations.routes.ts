@@ -9,8 +9,8 @@ import type { InvitationTable } from '../store/schema.ts';
 import { ROLES, operatorView, requireOrg, startSession } from './operator-auth.ts';
 import { verifyCredentials } from './credentials.ts';
 import { newPassword } from './auth.routes.ts';
-import { name, pageParams, parseBody, toPage } from './validation.ts';
-import { pageQuery } from './paging.sql.ts';
+import { name, pageParams, parseBody, toPage } from './shared/validation.ts';
+import { pageQuery } from '../store/repos/paging.ts';
 
 const INVITATION_PREFIX = 'odi_';
 const email = z.string().trim().toLowerCase().email().max(320);

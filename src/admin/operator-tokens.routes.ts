@@ -3,8 +3,8 @@ import { GatewayError } from '../errors/index.ts';
 import { nowIso } from '../store/db.ts';
 import { requireOrg } from './operator-auth.ts';
 import { tokenView } from './auth.routes.ts';
-import { pageParams, toPage } from './validation.ts';
-import { pageQuery } from './paging.sql.ts';
+import { pageParams, toPage } from './shared/validation.ts';
+import { pageQuery } from '../store/repos/paging.ts';
 
 type Params = { orgId: string; tokenId: string };
 

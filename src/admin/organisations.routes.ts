@@ -9,9 +9,10 @@ import { ROLES, endCredentials, requireOperator, requireOrg } from './operator-a
 import { newPassword } from './auth.routes.ts';
 import { invitationRoutes } from './invitations.routes.ts';
 import { operatorTokenRoutes } from './operator-tokens.routes.ts';
-import { json, name, pageParams, parseBody, toPage } from './validation.ts';
-import { pageQuery } from './paging.sql.ts';
-import { policiesField } from './policies-field.ts';
+import { name, pageParams, parseBody, toPage } from './shared/validation.ts';
+import { json } from '../store/json-column.ts';
+import { pageQuery } from '../store/repos/paging.ts';
+import { policiesField } from './policies/policies-field.ts';
 
 const OrgCreate = z.object({ name }).strict();
 const OrgPatch = z.object({ name: name.optional(), policies: policiesField.optional() }).strict();

@@ -1,9 +1,8 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sql, type Kysely } from 'kysely';
 import type { Config } from '../config/env.ts';
-import type { Database } from '../store/schema.ts';
 import { openStore } from '../store/db.ts';
+import { storedSecretRepo, type StoredSecretsTx } from '../store/repos/stored-secret.repo.ts';
 import { Vault, generateMasterKeyText, parseMasterKey, type MasterKey, type SecretContext } from '../crypto/envelope.ts';
 import { MasterKeyError, canaryContext, checkMasterKey } from '../crypto/master-key.ts';
 
@@ -73,11 +72,7 @@ export async function rewrapSecrets(config: Readonly<Config>): Promise<RewrapRes
     if (pendingFile) writeFileSync(pendingFile, `${newText}\n`, { mode: 0o600 });
     let counts: RewrapCounts;
     try {
-      counts = await store.db.transaction().execute(async (tx) => {
-        // Running instances must not write a secret under the old key mid-run (PostgreSQL).
-        if (store.dialect === 'postgres') await sql`lock table provider_keys, mcp_servers, api_keys, odock_meta in share row exclusive mode`.execute(tx);
-        return rewrapAll(tx, old, next);
-      });
+      counts = await storedSecretRepo(store.db, store.dialect).inTransaction((secrets) => rewrapAll(secrets, old, next));
     } catch (e) {
       if (pendingFile) rmSync(pendingFile, { force: true });
       throw e;
@@ -90,7 +85,7 @@ export async function rewrapSecrets(config: Readonly<Config>): Promise<RewrapRes
   }
 }
 
-async function rewrapAll(tx: Kysely<Database>, old: Vault, next: MasterKey): Promise<RewrapCounts> {
+async function rewrapAll(tx: StoredSecretsTx, old: Vault, next: MasterKey): Promise<RewrapCounts> {
   const counts: RewrapCounts = { providerKeys: 0, mcpAuth: 0, mcpEnv: 0, pendingApiKeys: 0, canary: 0 };
   const move = (stored: string, ctx: SecretContext, what: string): string => {
     if (keyIdOf(stored) !== old.keyId) throw new MasterKeyError(`${what} is encrypted under master key id ${keyIdOf(stored)}, not the current ${old.keyId}; nothing was changed`);
@@ -102,12 +97,12 @@ async function rewrapAll(tx: Kysely<Database>, old: Vault, next: MasterKey): Pro
     return old.rewrap(stored, next);
   };
 
-  for (const r of await tx.selectFrom('provider_keys').select(['id', 'organisation_id', 'ciphertext']).execute()) {
+  for (const r of await tx.providerKeys()) {
     const ciphertext = move(r.ciphertext, { organisationId: r.organisation_id, recordId: r.id, purpose: 'provider_key' }, `provider key ${r.id}`);
-    await tx.updateTable('provider_keys').set({ ciphertext }).where('id', '=', r.id).execute();
+    await tx.setProviderKey(r.id, ciphertext);
     counts.providerKeys++;
   }
-  for (const r of await tx.selectFrom('mcp_servers').select(['id', 'organisation_id', 'auth_ciphertext', 'env_ciphertext']).execute()) {
+  for (const r of await tx.mcpServers()) {
     const set: { auth_ciphertext?: string; env_ciphertext?: string } = {};
     if (r.auth_ciphertext) {
       set.auth_ciphertext = move(r.auth_ciphertext, { organisationId: r.organisation_id, recordId: r.id, purpose: 'mcp_auth' }, `MCP server ${r.id} auth`);
@@ -117,16 +112,16 @@ async function rewrapAll(tx: Kysely<Database>, old: Vault, next: MasterKey): Pro
       set.env_ciphertext = move(r.env_ciphertext, { organisationId: r.organisation_id, recordId: r.id, purpose: 'mcp_env' }, `MCP server ${r.id} env`);
       counts.mcpEnv++;
     }
-    if (Object.keys(set).length) await tx.updateTable('mcp_servers').set(set).where('id', '=', r.id).execute();
+    if (Object.keys(set).length) await tx.setMcpServer(r.id, set);
   }
-  for (const r of await tx.selectFrom('api_keys').select(['id', 'organisation_id', 'pending_secret']).where('pending_secret', 'is not', null).execute()) {
-    const pending = move(r.pending_secret!, { organisationId: r.organisation_id, recordId: r.id, purpose: 'api_key_pending' }, `API key ${r.id}`);
-    await tx.updateTable('api_keys').set({ pending_secret: pending }).where('id', '=', r.id).execute();
+  for (const r of await tx.pendingApiKeys()) {
+    const pending = move(r.pending_secret, { organisationId: r.organisation_id, recordId: r.id, purpose: 'api_key_pending' }, `API key ${r.id}`);
+    await tx.setPendingSecret(r.id, pending);
     counts.pendingApiKeys++;
   }
-  const canary = await tx.selectFrom('odock_meta').select('value').where('key', '=', 'master_key_canary').executeTakeFirst();
+  const canary = await tx.canary();
   if (canary) {
-    await tx.updateTable('odock_meta').set({ value: move(canary.value, canaryContext, 'the master-key canary') }).where('key', '=', 'master_key_canary').execute();
+    await tx.setCanary(move(canary, canaryContext, 'the master-key canary'));
     counts.canary++;
   }
   return counts;

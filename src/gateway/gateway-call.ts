@@ -56,7 +56,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     // Normally resolved by the route group's onRequest hook, before the body was read.
     auth = req.gatewayAuth?.auth ?? await deps.keyLookup.authenticate(extractCredential(req.headers, req.query, request.queryKey));
     const authed = auth;
-    route = await resolveModel(deps.orgRoutes, deps.store.db, auth, request.model);
+    route = await resolveModel(deps.orgRoutes, auth, request.model);
     const r = request.hooks?.prepare ? await request.hooks.prepare(auth) : request;
     ticket = await admitRequest(deps.policy, deps.clientIp, req, auth, route, r);
     const call = buildUpstreamCall(r.format, r.body, {

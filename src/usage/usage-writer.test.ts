@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../store/db.ts';
 import { PG_URL, dropSchema, needPostgres, uniqueSchema } from '../../test/helpers/services.ts';
+import { usageRepo } from '../store/repos/usage.repo.ts';
 import { UsageWriter, type UsageRecordInput } from './usage-writer.ts';
 
 const record = (requestId: string, model = 'm'): UsageRecordInput => ({
@@ -49,7 +50,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           return a.result;
         },
       });
-      const w = new UsageWriter(flaky, 1000);
+      const w = new UsageWriter(usageRepo(flaky), 1000);
       for (let i = 0; i < 5; i++) w.record(record(`r${i}`));
       await w.flush();
       assert.equal(w.pendingCount, 5, 'kept for a retry');
@@ -65,7 +66,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         if (skip) return t.skip(skip);
       }
       const s = store!;
-      const w = new UsageWriter(s.db, 1000);
+      const w = new UsageWriter(usageRepo(s.db), 1000);
       w.record(record('shared'));
       await w.flush();
       w.record(record('shared')); // another call with the same X-Request-Id, not a retry
@@ -81,7 +82,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         if (skip) return t.skip(skip);
       }
       const s = store!;
-      const w = new UsageWriter(s.db, 1000);
+      const w = new UsageWriter(usageRepo(s.db), 1000);
       w.record(record('good-1'));
       // NOT NULL violation on either dialect.
       w.record({ ...record('bad'), surface: null as unknown as string });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database, McpUsageRecordTable, UsageRecordTable } from '../store/schema.ts';
+import type { McpUsageRecordTable, UsageRecordTable } from '../store/schema.ts';
+import type { UsageRepo } from '../store/repos/usage.repo.ts';
 import type { Metrics } from '../ops/metrics.ts';
 
 /**
@@ -37,7 +37,7 @@ export class UsageWriter {
   dropped = 0;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly repo: Pick<UsageRepo, 'insertUsage' | 'insertMcpUsage' | 'touchLastUsed'>,
     private readonly intervalMs: number,
     private readonly logger?: Logger,
     private readonly metrics?: Metrics,
@@ -87,14 +87,14 @@ export class UsageWriter {
   private async doFlush(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.slice(0, BATCH);
-      const ok = await this.write(batch, (rows) => this.db.insertInto('usage_records').values(rows).onConflict((oc) => oc.column('id').doNothing()).execute());
+      const ok = await this.write(batch, (rows) => this.repo.insertUsage(rows));
       if (!ok) return;
       this.pending.splice(0, batch.length);
       this.metrics?.usageRecordsWritten(batch.length);
     }
     while (this.pendingMcp.length > 0) {
       const batch = this.pendingMcp.slice(0, BATCH);
-      const ok = await this.write(batch, (rows) => this.db.insertInto('mcp_usage_records').values(rows).onConflict((oc) => oc.column('id').doNothing()).execute());
+      const ok = await this.write(batch, (rows) => this.repo.insertMcpUsage(rows));
       if (!ok) return;
       this.pendingMcp.splice(0, batch.length);
     }
@@ -102,7 +102,7 @@ export class UsageWriter {
     if (this.lastUsed.size > 0) {
       const ids = [...this.lastUsed];
       this.lastUsed.clear();
-      await this.db.updateTable('api_keys').set({ last_used_at: new Date().toISOString() }).where('id', 'in', ids).execute().catch(() => {
+      await this.repo.touchLastUsed(ids).catch(() => {
         for (const id of ids) this.lastUsed.add(id);
       });
     }

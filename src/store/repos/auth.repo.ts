@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { AuthEntry } from '../../auth/auth-entry.ts';
 import type { KeyStoreLookup } from '../../auth/key-lookup.ts';
-import { json } from '../../admin/validation.ts';
+import { json } from '../json-column.ts';
+import { apiKeyRepo } from './api-key.repo.ts';
 
 export function authRepo(db: Kysely<Database>): KeyStoreLookup & { touchLastUsed(keyIds: string[]): Promise<void> } {
   return {
@@ -35,9 +36,6 @@ export function authRepo(db: Kysely<Database>): KeyStoreLookup & { touchLastUsed
       };
       return entry;
     },
-    async touchLastUsed(keyIds) {
-      if (keyIds.length === 0) return;
-      await db.updateTable('api_keys').set({ last_used_at: new Date().toISOString() }).where('id', 'in', keyIds).execute();
-    },
+    touchLastUsed: (keyIds) => apiKeyRepo(db).touchLastUsed(keyIds),
   };
 }

@@ -1,4 +1,4 @@
-import type { ProviderType } from '../providers/provider-types.ts';
+import type { ProviderType } from '../../providers/provider-types.ts';
 
 export interface CatalogModel {
   providerType: ProviderType;

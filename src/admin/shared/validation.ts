@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { GatewayError } from '../errors/index.ts';
+import { GatewayError } from '../../errors/index.ts';
+import type { PageParams } from '../../store/repos/paging.ts';
+
+export type { PageParams };
 
 /**
  * Parses an admin body with a strict zod schema. Unknown or read-only fields are rejected with
@@ -24,11 +27,7 @@ export const name = z.string().trim().min(1, 'must not be empty').max(200);
 export const id = z.string().min(1).max(100);
 export const idList = z.array(id).min(1, 'must list at least one id').max(1000);
 
-export interface PageParams {
-  limit: number;
-  cursor?: { createdAt: string; id: string };
-}
-
+/** Reads `limit` and `cursor` from a query string (the cursor is opaque to clients: base64url of [created_at, id]). */
 export function pageParams(query: unknown): PageParams {
   const q = (query ?? {}) as Record<string, unknown>;
   let limit = 50;
@@ -60,14 +59,3 @@ export function toPage<R extends { id: string; created_at: string }, T>(rows: R[
     nextCursor: more && last ? Buffer.from(JSON.stringify([last.created_at, last.id])).toString('base64url') : null,
   };
 }
-
-export const json = {
-  parse<T>(text: string | null | undefined, fallback: T): T {
-    if (!text) return fallback;
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      return fallback;
-    }
-  },
-};

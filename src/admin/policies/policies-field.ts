@@ -1,4 +1,4 @@
-import { PoliciesSchema } from '../policy/index.ts';
+import { PoliciesSchema } from '../../policy/index.ts';
 
 /**
  * A `policies` body field: the policy engine's strict schema. parseBody names the offending path

@@ -1,6 +1,6 @@
-import type { ApiKeyTable } from '../store/schema.ts';
-import { maskKey } from '../auth/key-format.ts';
-import { json } from './validation.ts';
+import type { ApiKeyTable } from '../../store/schema.ts';
+import { maskKey } from '../../auth/key-format.ts';
+import { json } from '../../store/json-column.ts';
 
 // Never the secret, never its hash: only the masked form.
 export const apiKeyView = (k: ApiKeyTable) => ({

@@ -1,6 +1,6 @@
-import type { McpServerTable } from '../store/schema.ts';
-import { json } from './validation.ts';
-import { stdioNameOf } from '../mcp/stdio-allowlist.ts';
+import type { McpServerTable } from '../../store/schema.ts';
+import { json } from '../../store/json-column.ts';
+import { stdioNameOf } from '../../mcp/stdio-allowlist.ts';
 
 // Credentials (auth secret, STDIO env) are never returned; only whether they are set.
 // stdioCommand: the allowlist name; command/args: only a free-form command stored before the

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { PROVIDER_TYPES } from '../providers/provider-types.ts';
-import { requireOperator } from './operator-auth.ts';
-import { parseBody } from './validation.ts';
+import { PROVIDER_TYPES } from '../../providers/provider-types.ts';
+import { requireOperator } from '../operator-auth.ts';
+import { parseBody } from '../shared/validation.ts';
 import { CATALOG } from './catalog.data.ts';
 
 const Query = z.object({
