@@ -1,9 +1,10 @@
 import type { FastifyRequest } from 'fastify';
-import type { AppDeps } from '../context.ts';
-import { GatewayError } from '../errors/index.ts';
-import { verifyOrDummy } from '../crypto/passwords.ts';
-import type { OperatorTable } from '../store/schema.ts';
-import { LoginThrottle } from './login-throttle.ts';
+import type { AppDeps } from '../../context.ts';
+import { GatewayError } from '../../errors/index.ts';
+import { verifyOrDummy } from '../../crypto/passwords.ts';
+import type { OperatorTable } from '../../store/schema.ts';
+import { operatorRepo, type OperatorRepo } from '../../store/repos/operator.repo.ts';
+import { LoginThrottle, type ThrottleKeys } from './login-throttle.ts';
 
 const throttles = new WeakMap<AppDeps, LoginThrottle>();
 
@@ -23,25 +24,39 @@ export function loginThrottle(deps: AppDeps): LoginThrottle {
   return t;
 }
 
+export interface CredentialVerifierDeps {
+  operators: Pick<OperatorRepo, 'findByEmail'>;
+  throttle: Pick<LoginThrottle, 'retryAfter' | 'recordFailure' | 'recordSuccess'>;
+}
+
 /**
  * Checks an email and password the way login does: throttled per email and client IP, the same
  * scrypt work whether the email exists or not, one answer for an unknown email and a wrong password.
- * Returns the operator row; the caller decides what a correct password opens.
+ * Answers the operator row; the caller decides what a correct password opens.
  */
-export async function verifyCredentials(req: FastifyRequest, email: string, password: string): Promise<OperatorTable> {
-  const deps = req.server.deps;
-  const throttle = loginThrottle(deps);
-  const keys = { email, ip: deps.clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for']) };
-  const wait = await throttle.retryAfter(keys);
-  if (wait > 0) {
-    throw new GatewayError('too_many_attempts', `Too many failed sign-in attempts: try again in ${wait} seconds`, { retry_after: wait }, { 'retry-after': String(wait) });
-  }
-  const op = await deps.store.db.selectFrom('operators').selectAll().where('email', '=', email).executeTakeFirst();
-  const ok = await verifyOrDummy(password, op?.password_hash);
-  if (!op || !ok) {
-    await throttle.recordFailure(keys);
-    throw new GatewayError('unauthorized', 'Email or password is incorrect');
-  }
-  await throttle.recordSuccess(keys);
-  return op;
+export function createCredentialVerifier(deps: CredentialVerifierDeps) {
+  return async (keys: ThrottleKeys, password: string): Promise<OperatorTable> => {
+    const wait = await deps.throttle.retryAfter(keys);
+    if (wait > 0) {
+      throw new GatewayError('too_many_attempts', `Too many failed sign-in attempts: try again in ${wait} seconds`, { retry_after: wait }, { 'retry-after': String(wait) });
+    }
+    const op = await deps.operators.findByEmail(keys.email);
+    const ok = await verifyOrDummy(password, op?.password_hash);
+    if (!op || !ok) {
+      await deps.throttle.recordFailure(keys);
+      throw new GatewayError('unauthorized', 'Email or password is incorrect');
+    }
+    await deps.throttle.recordSuccess(keys);
+    return op;
+  };
 }
+
+export type CredentialVerifier = ReturnType<typeof createCredentialVerifier>;
+
+/** The verifier of this app (its store and shared throttle). */
+export const credentialVerifier = (deps: AppDeps): CredentialVerifier =>
+  createCredentialVerifier({ operators: operatorRepo(deps.store.db), throttle: loginThrottle(deps) });
+
+/** The client's IP as the throttle counts it (X-Forwarded-For believed from trusted proxies only). */
+export const clientIpOf = (req: FastifyRequest): string | undefined =>
+  req.server.deps.clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for']);

@@ -1,11 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { GatewayError } from '../errors/index.ts';
-import type { Database } from '../store/schema.ts';
-import { sha256Hex } from '../crypto/tokens.ts';
+import type { Database } from '../../store/schema.ts';
+import { GatewayError } from '../../errors/index.ts';
+import { sha256Hex } from '../../crypto/tokens.ts';
+import type { OrganisationRepo } from '../../store/repos/organisation.repo.ts';
+import type { UserRepo } from '../../store/repos/user.repo.ts';
+import type { SessionRepo } from '../../store/repos/session.repo.ts';
+import type { OperatorTokenRepo } from '../../store/repos/operator-token.repo.ts';
+import { organisationRepo } from '../../store/repos/organisation.repo.ts';
+import { userRepo } from '../../store/repos/user.repo.ts';
+import { sessionRepo } from '../../store/repos/session.repo.ts';
+import { operatorTokenRepo } from '../../store/repos/operator-token.repo.ts';
+import { SESSION_COOKIE } from './session-cookie.ts';
 
-export const SESSION_COOKIE = 'odock_session';
 export const OPERATOR_TOKEN_PREFIX = 'odt_';
 
 export type Role = 'admin' | 'manager' | 'member';
@@ -28,34 +35,47 @@ declare module 'fastify' {
   }
 }
 
+export interface OperatorResolverDeps {
+  sessions: Pick<SessionRepo, 'findWithOperator'>;
+  operatorTokens: Pick<OperatorTokenRepo, 'findLiveOperator' | 'touch'>;
+}
+
 /** Resolves the operator from the session cookie or an operator access token (Bearer). */
-export async function resolveOperator(db: Kysely<Database>, req: FastifyRequest): Promise<Operator | undefined> {
-  const now = new Date().toISOString();
-  const auth = req.headers.authorization;
-  if (typeof auth === 'string' && /^Bearer\s+/i.test(auth)) {
-    const token = auth.replace(/^Bearer\s+/i, '').trim();
-    if (!token.startsWith(OPERATOR_TOKEN_PREFIX) || token.length > 200) return undefined;
-    const row = await db.selectFrom('operator_tokens').innerJoin('operators', 'operators.id', 'operator_tokens.operator_id')
-      .select(['operators.id', 'operators.email', 'operators.name', 'operators.super_admin', 'operator_tokens.id as token_id'])
-      .where('operator_tokens.token_hash', '=', sha256Hex(token)).where('operator_tokens.expires_at', '>', now).executeTakeFirst();
-    if (!row) return undefined;
-    void db.updateTable('operator_tokens').set({ last_used_at: now }).where('id', '=', row.token_id).execute().catch(() => {});
-    return { id: row.id, email: row.email, name: row.name, superAdmin: !!row.super_admin, via: 'token' };
-  }
-  const sid = req.cookies?.[SESSION_COOKIE];
-  if (!sid || sid.length > 200) return undefined;
-  const idHash = sha256Hex(sid);
-  const row = await db.selectFrom('sessions').innerJoin('operators', 'operators.id', 'sessions.operator_id')
-    .select(['operators.id', 'operators.email', 'operators.name', 'operators.super_admin', 'operators.must_change_password', 'sessions.expires_at'])
-    .where('sessions.id_hash', '=', idHash).executeTakeFirst();
-  // A forced password change (super-admin reset) ends sessions; none may outlive it.
-  if (!row || row.expires_at <= now || row.must_change_password) return undefined;
-  return { id: row.id, email: row.email, name: row.name, superAdmin: !!row.super_admin, via: 'session', sessionHash: idHash };
+export function createOperatorResolver(deps: OperatorResolverDeps) {
+  return async (req: FastifyRequest): Promise<Operator | undefined> => {
+    const now = new Date().toISOString();
+    const auth = req.headers.authorization;
+    if (typeof auth === 'string' && /^Bearer\s+/i.test(auth)) {
+      const token = auth.replace(/^Bearer\s+/i, '').trim();
+      if (!token.startsWith(OPERATOR_TOKEN_PREFIX) || token.length > 200) return undefined;
+      const row = await deps.operatorTokens.findLiveOperator(sha256Hex(token), now);
+      if (!row) return undefined;
+      void deps.operatorTokens.touch(row.token_id, now).catch(() => {});
+      return { id: row.id, email: row.email, name: row.name, superAdmin: !!row.super_admin, via: 'token' };
+    }
+    const sid = req.cookies?.[SESSION_COOKIE];
+    if (!sid || sid.length > 200) return undefined;
+    const idHash = sha256Hex(sid);
+    const row = await deps.sessions.findWithOperator(idHash);
+    // A forced password change (super-admin reset) ends sessions; none may outlive it.
+    if (!row || row.expires_at <= now || row.must_change_password) return undefined;
+    return { id: row.id, email: row.email, name: row.name, superAdmin: !!row.super_admin, via: 'session', sessionHash: idHash };
+  };
+}
+
+/** The admin plugin's hook: the operator of a request, read from this store. */
+export function resolveOperator(db: Kysely<Database>, req: FastifyRequest): Promise<Operator | undefined> {
+  return createOperatorResolver({ sessions: sessionRepo(db), operatorTokens: operatorTokenRepo(db) })(req);
 }
 
 export function requireOperator(req: FastifyRequest): Operator {
   if (!req.operator) throw new GatewayError('unauthorized', 'Log in first');
   return req.operator;
+}
+
+export interface OrgRoleDeps {
+  organisations: Pick<OrganisationRepo, 'exists'>;
+  users: Pick<UserRepo, 'roleOfOperator'>;
 }
 
 /**
@@ -64,13 +84,12 @@ export function requireOperator(req: FastifyRequest): Operator {
  * alone grants nothing). No membership → 404, so the existence of another organisation's
  * records is not revealed.
  */
-export async function orgRole(db: Kysely<Database>, op: Operator, orgId: string): Promise<Role> {
-  const org = await db.selectFrom('organisations').select('id').where('id', '=', orgId).executeTakeFirst();
-  if (!org) throw new GatewayError('not_found', 'Organisation not found');
+export async function orgRole(deps: OrgRoleDeps, op: Operator, orgId: string): Promise<Role> {
+  if (!(await deps.organisations.exists(orgId))) throw new GatewayError('not_found', 'Organisation not found');
   if (op.superAdmin) return 'admin';
-  const u = await db.selectFrom('users').select('role').where('organisation_id', '=', orgId).where('operator_id', '=', op.id).executeTakeFirst();
-  if (!u) throw new GatewayError('not_found', 'Organisation not found');
-  return u.role as Role;
+  const role = await deps.users.roleOfOperator(orgId, op.id);
+  if (!role) throw new GatewayError('not_found', 'Organisation not found');
+  return role as Role;
 }
 
 export type Need = 'read' | 'write' | 'admin';
@@ -78,40 +97,11 @@ export type Need = 'read' | 'write' | 'admin';
 /** read: any member; write: admin or manager; admin: admin only. */
 export async function requireOrg(req: FastifyRequest, orgId: string, need: Need): Promise<{ operator: Operator; role: Role }> {
   const operator = requireOperator(req);
-  const role = await orgRole(req.server.deps.store.db, operator, orgId);
+  const { db } = req.server.deps.store;
+  const role = await orgRole({ organisations: organisationRepo(db), users: userRepo(db) }, operator, orgId);
   if (need === 'write' && role === 'member') throw new GatewayError('forbidden', 'Your role (member) cannot change this organisation');
   if (need === 'admin' && role !== 'admin') throw new GatewayError('forbidden', `Your role (${role}) cannot do this; an admin can`);
   return { operator, role };
-}
-
-export function setSessionCookie(reply: FastifyReply, value: string, maxAgeSeconds: number, secure: boolean) {
-  reply.setCookie(SESSION_COOKIE, value, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: maxAgeSeconds, secure });
-}
-
-export function clearSessionCookie(reply: FastifyReply, secure: boolean) {
-  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', path: '/', secure });
-}
-
-/** Opens a session for an operator and sets its cookie (`Secure` when the browser came over TLS). */
-export async function startSession(req: FastifyRequest, reply: FastifyReply, operatorId: string): Promise<void> {
-  const { db } = req.server.deps.store;
-  const ttlHours = req.server.deps.config.SESSION_TTL_HOURS;
-  const sid = randomBytes(32).toString('base64url');
-  const now = new Date();
-  const expires = new Date(now.getTime() + ttlHours * 3600_000).toISOString();
-  await db.insertInto('sessions').values({ id_hash: sha256Hex(sid), operator_id: operatorId, expires_at: expires, created_at: now.toISOString() }).execute();
-  setSessionCookie(reply, sid, ttlHours * 3600, req.overTls === true);
-}
-
-/**
- * Ends what an operator's old credentials opened: every session (but the one named, which just
- * proved the new password) and every access token.
- */
-export async function endCredentials(db: Kysely<Database>, operatorId: string, keepSessionHash?: string): Promise<void> {
-  let sessions = db.deleteFrom('sessions').where('operator_id', '=', operatorId);
-  if (keepSessionHash) sessions = sessions.where('id_hash', '!=', keepSessionHash);
-  await sessions.execute();
-  await db.deleteFrom('operator_tokens').where('operator_id', '=', operatorId).execute();
 }
 
 /** What the API shows of an operator (never how they authenticated). */

@@ -1,38 +1,56 @@
 import type { FastifyInstance } from 'fastify';
-import { GatewayError } from '../errors/index.ts';
-import { nowIso } from '../store/db.ts';
-import { requireOrg } from './operator-auth.ts';
-import { tokenView } from './auth.routes.ts';
-import { pageParams, toPage } from './validation.ts';
-import { pageQuery } from './paging.sql.ts';
+import { z } from 'zod';
+import type { OperatorTokenRow } from '../../store/repos/operator-token.repo.ts';
+import { operatorTokenRepo } from '../../store/repos/operator-token.repo.ts';
+import { name, pageParams, parseBody, toPage } from '../validation.ts';
+import { requireOperator, requireOrg } from '../auth/operator-auth.ts';
+import { createOperatorTokenService } from './operator-tokens.service.ts';
+
+/** What the API shows of a token: never the token (but once, at creation) or its hash. */
+export const tokenView = (r: OperatorTokenRow) => ({
+  id: r.id, name: r.name, preview: r.preview, createdAt: r.created_at, lastUsedAt: r.last_used_at, expiresAt: r.expires_at,
+});
 
 type Params = { orgId: string; tokenId: string };
 
-/**
- * The access tokens of an organisation's operators, for its admins: they see who can act on the
- * organisation from a script, and can end a token (a leaver's, a leaked one). Never the token
- * itself or its hash.
- */
+/** One's own access tokens (/auth/tokens), and an organisation's members' tokens for its admins. */
 export async function operatorTokenRoutes(app: FastifyInstance): Promise<void> {
-  const { db } = app.deps.store;
-  const membersOf = (orgId: string) => db.selectFrom('users').select('operator_id').where('organisation_id', '=', orgId).where('operator_id', 'is not', null);
+  const { OPERATOR_TOKEN_TTL_DAYS } = app.deps.config;
+  const tokens = createOperatorTokenService({ operatorTokens: operatorTokenRepo(app.deps.store.db), ttlDays: OPERATOR_TOKEN_TTL_DAYS });
+  const TokenCreate = z.object({ name, expiresInDays: z.number().int().min(1).max(OPERATOR_TOKEN_TTL_DAYS).optional() }).strict();
+
+  app.get('/auth/tokens', async (req) => {
+    const op = requireOperator(req);
+    const p = pageParams(req.query);
+    return toPage(await tokens.listOwn(op.id, p), p.limit, tokenView);
+  });
+
+  app.post('/auth/tokens', { config: { bodySchema: TokenCreate } }, async (req, reply) => {
+    const op = requireOperator(req);
+    const body = parseBody(TokenCreate, req.body);
+    const { row, token } = await tokens.create(op.id, body);
+    reply.status(201);
+    return { ...tokenView(row), token };
+  });
+
+  app.delete('/auth/tokens/:tokenId', async (req, reply) => {
+    const op = requireOperator(req);
+    const { tokenId } = req.params as { tokenId: string };
+    await tokens.deleteOwn(op.id, tokenId);
+    reply.status(204);
+  });
 
   app.get<{ Params: Pick<Params, 'orgId'> }>('/organisations/:orgId/operator-tokens', async (req) => {
     const { orgId } = req.params;
     await requireOrg(req, orgId, 'admin');
     const p = pageParams(req.query);
-    const rows = await pageQuery(db.selectFrom('operator_tokens').innerJoin('operators', 'operators.id', 'operator_tokens.operator_id')
-      .select(['operator_tokens.id', 'operator_tokens.name', 'operator_tokens.preview', 'operator_tokens.created_at', 'operator_tokens.last_used_at',
-        'operator_tokens.expires_at', 'operators.id as owner_id', 'operators.email as owner_email', 'operators.name as owner_name'])
-      .where('operator_tokens.operator_id', 'in', membersOf(orgId)).where('operator_tokens.expires_at', '>', nowIso()), 'operator_tokens', p).execute();
-    return toPage(rows, p.limit, (r) => ({ ...tokenView(r), owner: { id: r.owner_id, email: r.owner_email, name: r.owner_name } }));
+    return toPage(await tokens.listOfOrganisation(orgId, p), p.limit, (r) => ({ ...tokenView(r), owner: { id: r.owner_id, email: r.owner_email, name: r.owner_name } }));
   });
 
   app.delete<{ Params: Params }>('/organisations/:orgId/operator-tokens/:tokenId', async (req, reply) => {
     const { orgId, tokenId } = req.params;
     await requireOrg(req, orgId, 'admin');
-    const r = await db.deleteFrom('operator_tokens').where('id', '=', tokenId).where('operator_id', 'in', membersOf(orgId)).executeTakeFirst();
-    if (Number(r.numDeletedRows) === 0) throw new GatewayError('not_found', 'Token not found');
+    await tokens.deleteInOrganisation(orgId, tokenId);
     reply.status(204);
   });
 }
