@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config/env.ts';
 import { createDeps } from '../src/deps.ts';
 import { buildApp } from '../src/app.ts';
-import { bootstrap } from '../src/admin/bootstrap.ts';
+import { bootstrap } from '../src/admin/auth/bootstrap.service.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'odock-bench-'));
 const config = loadConfig({

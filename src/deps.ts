@@ -10,6 +10,7 @@ import { authEpochStore } from './auth/auth-epoch.ts';
 import { authRepo } from './store/repos/auth.repo.ts';
 import { orgRouteRepo } from './store/repos/org-route.repo.ts';
 import { usageRepo } from './store/repos/usage.repo.ts';
+import { metaRepo } from './store/repos/meta.repo.ts';
 import { OrgRoutes } from './access/org-routes.ts';
 import { Metrics } from './ops/metrics.ts';
 import { createLogger } from './ops/logger.ts';
@@ -29,14 +30,14 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
   try {
     await store.migrate();
     const vault = new Vault(loadMasterKey({ envKey: config.ODOCK_MASTER_KEY, dataDir: config.dataDir, dialect: config.dialect }));
-    await checkMasterKey(store.db, vault);
+    await checkMasterKey(metaRepo(store.db), vault);
 
     const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, 'odock-cache') : undefined;
     const bus: InvalidationBus = config.REDIS_URL ? new RedisBus(config.REDIS_URL, config.CACHE_INVALIDATION_CHANNEL) : new LocalBus();
     const keyLookup = new KeyLookup({
       store: authRepo(store.db), bus, redis, redisPrefix: config.REDIS_KEY_PREFIX,
       positiveTtlMs: config.AUTH_CACHE_TTL * 1000, negativeTtlMs: config.AUTH_NEGATIVE_CACHE_TTL * 1000, metrics,
-      epochs: authEpochStore(store.db),
+      epochs: authEpochStore(metaRepo(store.db)),
     });
     const orgRoutes = new OrgRoutes(orgRouteRepo(store.db), vault, bus);
     const usage = new UsageWriter(usageRepo(store.db), config.USAGE_FLUSH_INTERVAL_MS, logger, metrics);

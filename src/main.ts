@@ -3,7 +3,7 @@ import { ConfigError, loadConfigOrExit } from './config/env.ts';
 import { MasterKeyError } from './crypto/master-key.ts';
 import { createDeps } from './deps.ts';
 import { buildApp } from './app.ts';
-import { bootstrap } from './admin/bootstrap.ts';
+import { bootstrap } from './admin/auth/bootstrap.service.ts';
 
 const started = performance.now();
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../store/db.ts';
 import { DIALECTS, PG_URL, dropSchema, needPostgres, uniqueSchema } from '../../test/helpers/services.ts';
+import { metaRepo } from '../store/repos/meta.repo.ts';
 import { authEpochStore } from './auth-epoch.ts';
 
 for (const dialect of DIALECTS) {
@@ -25,7 +26,7 @@ for (const dialect of DIALECTS) {
       }
       store = openStore(dialect === 'sqlite' ? { databaseUrl: `sqlite:${join(dir, 'e.db')}` } : { databaseUrl: PG_URL, schema });
       await store.migrate();
-      const epochs = authEpochStore(store.db);
+      const epochs = authEpochStore(metaRepo(store.db));
       assert.equal(await epochs.read(), 0);
       assert.equal(await epochs.bump(), 1);
       const many = await Promise.all(Array.from({ length: 8 }, () => epochs.bump()));

@@ -1,5 +1,4 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../store/schema.ts';
+import type { MetaRepo } from '../store/repos/meta.repo.ts';
 
 /**
  * The store-owned auth epoch: a counter in `odock_meta` bumped whenever an auth-relevant change
@@ -16,19 +15,10 @@ export interface AuthEpochStore {
 
 const KEY = 'auth_epoch';
 
-export function authEpochStore(db: Kysely<Database>): AuthEpochStore {
+/** The epoch is a counter among the store's meta records (see meta.repo.ts for its atomic increment). */
+export function authEpochStore(meta: Pick<MetaRepo, 'readCounter' | 'incrementCounter'>): AuthEpochStore {
   return {
-    async read() {
-      const row = await db.selectFrom('odock_meta').select('value').where('key', '=', KEY).executeTakeFirst();
-      return row ? Number(row.value) : 0;
-    },
-    async bump() {
-      // One statement on both dialects: atomic against concurrent bumps from other instances.
-      const row = await db.insertInto('odock_meta').values({ key: KEY, value: '1' })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value: sql<string>`cast(cast(odock_meta.value as bigint) + 1 as text)` }))
-        .returning('value')
-        .executeTakeFirstOrThrow();
-      return Number(row.value);
-    },
+    read: () => meta.readCounter(KEY),
+    bump: () => meta.incrementCounter(KEY),
   };
 }

@@ -5,6 +5,7 @@ import { openStore } from '../store/db.ts';
 import { storedSecretRepo, type StoredSecretsTx } from '../store/repos/stored-secret.repo.ts';
 import { Vault, generateMasterKeyText, parseMasterKey, type MasterKey, type SecretContext } from '../crypto/envelope.ts';
 import { MasterKeyError, canaryContext, checkMasterKey } from '../crypto/master-key.ts';
+import { metaRepo } from '../store/repos/meta.repo.ts';
 
 export interface RewrapCounts {
   providerKeys: number;
@@ -66,7 +67,7 @@ export async function rewrapSecrets(config: Readonly<Config>): Promise<RewrapRes
   const store = openStore({ databaseUrl: config.databaseUrl, schema: config.DATABASE_SCHEMA });
   try {
     await store.migrate();
-    await checkMasterKey(store.db, old); // a wrong current key stops here, naming both ids
+    await checkMasterKey(metaRepo(store.db), old); // a wrong current key stops here, naming both ids
     // Written before the commit: if the process dies after it, the new key is not lost.
     const pendingFile = file ? `${file}.new` : undefined;
     if (pendingFile) writeFileSync(pendingFile, `${newText}\n`, { mode: 0o600 });

@@ -1,7 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.ts';
 import { DecryptionError, Vault, generateMasterKeyText, parseMasterKey, type MasterKey } from './envelope.ts';
 
 export class MasterKeyError extends Error {}
@@ -49,18 +47,26 @@ function ownerOnly(path: string, mode: number): void {
   }
 }
 
+/** Where the canary is kept (the store's meta records); crypto itself reads and writes nothing. */
+export interface CanaryStore {
+  get(key: string): Promise<string | undefined>;
+  insert(key: string, value: string): Promise<void>;
+}
+
+export const CANARY_KEY = 'master_key_canary';
+
 /** A stored canary proves the key is the one the database was written with; a wrong key stops the start. */
-export async function checkMasterKey(db: Kysely<Database>, vault: Vault): Promise<void> {
-  const row = await db.selectFrom('odock_meta').select('value').where('key', '=', 'master_key_canary').executeTakeFirst();
-  if (!row) {
-    await db.insertInto('odock_meta').values({ key: 'master_key_canary', value: vault.encrypt('odock', CANARY) }).execute();
+export async function checkMasterKey(meta: CanaryStore, vault: Vault): Promise<void> {
+  const stored = await meta.get(CANARY_KEY);
+  if (stored === undefined) {
+    await meta.insert(CANARY_KEY, vault.encrypt('odock', CANARY));
     return;
   }
   try {
-    vault.decrypt(row.value, CANARY);
+    vault.decrypt(stored, CANARY);
   } catch (e) {
     if (!(e instanceof DecryptionError)) throw e;
-    const storedId = row.value.split('.')[1] ?? '?';
+    const storedId = stored.split('.')[1] ?? '?';
     throw new MasterKeyError(`ODOCK_MASTER_KEY does not match this database: it was encrypted with master key id ${storedId}, the configured key has id ${vault.keyId}`);
   }
 }

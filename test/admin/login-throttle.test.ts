@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startOdock, waitFor, type TestOdock } from '../helpers/odock.ts';
 import { REDIS_URL, needRedis, uniquePrefix } from '../helpers/services.ts';
-import { LoginThrottle } from '../../src/admin/login-throttle.ts';
+import { LoginThrottle } from '../../src/admin/auth/login-throttle.ts';
 import { passwordStats } from '../../src/crypto/passwords.ts';
 
 /** A login from a given client IP: the test talks to Odock through a "trusted proxy" (itself) that names the client. */

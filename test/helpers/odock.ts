@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config/env.ts';
 import { createDeps } from '../../src/deps.ts';
 import { buildApp } from '../../src/app.ts';
-import { bootstrap } from '../../src/admin/bootstrap.ts';
+import { bootstrap } from '../../src/admin/auth/bootstrap.service.ts';
 import type { AppDeps } from '../../src/context.ts';
 import { PG_URL, REDIS_URL, dropSchema, uniquePrefix, uniqueSchema, type DialectName } from './services.ts';
 

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config/env.ts';
 import { createDeps } from '../../src/deps.ts';
 import { buildApp } from '../../src/app.ts';
-import { bootstrap } from '../../src/admin/bootstrap.ts';
+import { bootstrap } from '../../src/admin/auth/bootstrap.service.ts';
 import { createLogger, redactUrl } from '../../src/ops/logger.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_MASTER_KEY, waitFor, type TestOdock } from '../helpers/odock.ts';
 import { setupKey, type SetupResult } from '../helpers/setup-flow.ts';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { apiKeyRepo } from '../../store/repos/api-key.repo.ts';
 import { grantRepo } from '../../store/repos/grant.repo.ts';
-import { requireOrg } from '../operator-auth.ts';
+import { requireOrg } from '../auth/operator-auth.ts';
 import { id, idList, pageParams, parseBody, toPage } from '../shared/validation.ts';
 import { policiesField } from '../policies/policies-field.ts';
 import { modelView } from '../models/models.view.ts';

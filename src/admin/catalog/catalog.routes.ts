@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { PROVIDER_TYPES } from '../../providers/provider-types.ts';
-import { requireOperator } from '../operator-auth.ts';
+import { requireOperator } from '../auth/operator-auth.ts';
 import { parseBody } from '../shared/validation.ts';
 import { CATALOG } from './catalog.data.ts';
 

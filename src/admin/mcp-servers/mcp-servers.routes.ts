@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { mcpServerRepo } from '../../store/repos/mcp-server.repo.ts';
 import { grantRepo } from '../../store/repos/grant.repo.ts';
 import { stdioAllowlistOf } from '../../mcp/stdio-allowlist.ts';
-import { requireOperator, requireOrg } from '../operator-auth.ts';
+import { requireOperator, requireOrg } from '../auth/operator-auth.ts';
 import { idList, name, pageParams, parseBody, toPage } from '../shared/validation.ts';
 import { apiKeyView } from '../api-keys/api-keys.view.ts';
 import { createGrantService } from '../grants/grants.service.ts';

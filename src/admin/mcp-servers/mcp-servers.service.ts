@@ -7,7 +7,7 @@ import type { McpServerRepo } from '../../store/repos/mcp-server.repo.ts';
 import type { Vault } from '../../crypto/envelope.ts';
 import { assertSafeBaseUrl } from '../../upstream/ssrf-guard.ts';
 import { STDIO_NAME, stdioNameOf, storedStdioCommand, type StdioAllowlist } from '../../mcp/stdio-allowlist.ts';
-import type { Role } from '../operator-auth.ts';
+import type { Role } from '../auth/operator-auth.ts';
 import type { Invalidate } from '../shared/service-deps.ts';
 
 type Transport = 'STREAMABLE_HTTP' | 'SSE' | 'STDIO';

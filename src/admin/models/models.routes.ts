@@ -4,7 +4,7 @@ import { modelRepo } from '../../store/repos/model.repo.ts';
 import { providerRepo } from '../../store/repos/provider.repo.ts';
 import { providerKeyRepo } from '../../store/repos/provider-key.repo.ts';
 import { grantRepo } from '../../store/repos/grant.repo.ts';
-import { requireOrg } from '../operator-auth.ts';
+import { requireOrg } from '../auth/operator-auth.ts';
 import { id, idList, pageParams, parseBody, toPage } from '../shared/validation.ts';
 import { policiesField } from '../policies/policies-field.ts';
 import { CATALOG } from '../catalog/catalog.data.ts';

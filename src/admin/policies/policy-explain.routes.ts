@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { apiKeyRepo } from '../../store/repos/api-key.repo.ts';
 import { modelRepo } from '../../store/repos/model.repo.ts';
-import { requireOrg } from '../operator-auth.ts';
+import { requireOrg } from '../auth/operator-auth.ts';
 import { parseBody } from '../shared/validation.ts';
 import { createPolicyExplainService } from './policy-explain.service.ts';
 

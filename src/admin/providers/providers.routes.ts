@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PROVIDER_TYPES } from '../../providers/provider-types.ts';
 import { providerRepo } from '../../store/repos/provider.repo.ts';
 import { providerKeyRepo } from '../../store/repos/provider-key.repo.ts';
-import { requireOrg } from '../operator-auth.ts';
+import { requireOrg } from '../auth/operator-auth.ts';
 import { name, pageParams, parseBody, toPage } from '../shared/validation.ts';
 import { providerKeyView, providerView } from './providers.view.ts';
 import { createProviderService } from './providers.service.ts';

@@ -8,7 +8,7 @@ import type { ProviderKeyRepo } from '../../store/repos/provider-key.repo.ts';
 import type { Vault } from '../../crypto/envelope.ts';
 import { PROVIDER_TYPES, PROVIDER_TYPE_INFO, type ProviderType } from '../../providers/provider-types.ts';
 import { assertSafeBaseUrl } from '../../upstream/ssrf-guard.ts';
-import type { Role } from '../operator-auth.ts';
+import type { Role } from '../auth/operator-auth.ts';
 import type { Invalidate } from '../shared/service-deps.ts';
 
 export interface ProviderActivate { type: ProviderType; name?: string; baseUrl?: string; timeoutMs?: number; config?: Record<string, unknown> }

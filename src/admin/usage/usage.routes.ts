@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { GatewayError } from '../../errors/index.ts';
 import { usageRepo } from '../../store/repos/usage.repo.ts';
-import { requireOrg } from '../operator-auth.ts';
+import { requireOrg } from '../auth/operator-auth.ts';
 import { pageParams, parseBody, toPage } from '../shared/validation.ts';
 import { mcpUsageView, usageView } from './usage.view.ts';
 import { createUsageService } from './usage.service.ts';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { sha256Hex } from '../crypto/tokens.ts';
+import { sha256Hex } from '../../crypto/tokens.ts';
 
 /**
  * Failed password attempts per email and per client IP, in fixed windows. With Redis the counters

@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import { BlockList, isIP } from 'node:net';
-import { GatewayError } from '../errors/index.ts';
-import { normalizeIp } from '../policy/index.ts';
-import { toBlockList } from '../policy/ip-rules.ts';
-import { SESSION_COOKIE } from './operator-auth.ts';
+import { GatewayError } from '../../errors/index.ts';
+import { normalizeIp } from '../../policy/index.ts';
+import { toBlockList } from '../../policy/ip-rules.ts';
+import { SESSION_COOKIE } from './session-cookie.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
