@@ -5,15 +5,14 @@ import { notifications } from '@mantine/notifications';
 import { IconBan, IconCircleCheck, IconCpu, IconDots, IconHistory, IconInfoCircle, IconKey, IconPlugConnected, IconRefresh, IconTrash } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { useParams, useSearchParams } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
 import type { ApiKey } from '../../api/types.ts';
 import { isExpired, KeyStatusBadge, KeyTypeBadge, Mono } from '../../components/badges.tsx';
-import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
-import { PageHeader } from '../../components/page-header.tsx';
+import { ConfirmDialog, DeleteRecordDialog } from '../../components/confirm-dialog.tsx';
+import { DetailHeader } from '../../components/detail-header.tsx';
 import { PoliciesCard } from '../../components/policies-card.tsx';
 import { QueryState } from '../../components/query-state.tsx';
-import { ReadOnlyNotice } from '../../components/read-only-notice.tsx';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
 import { formatPrice, PROVIDER_LABEL } from '../../lib/format.ts';
 import { modelsKey, useActiveProviders } from '../models/model-queries.ts';
@@ -31,13 +30,13 @@ export function ApiKeyDetailPage() {
   return <QueryState query={query} what="API key">{(k) => <ApiKeyDetail apiKey={k} />}</QueryState>;
 }
 
+const SECTION = { label: 'API Keys', path: 'api-keys' };
 const TABS = ['details', 'model-access', 'mcp-access', 'rotations'] as const;
 
 function ApiKeyDetail({ apiKey: k }: { apiKey: ApiKey }) {
   const orgId = useOrgId();
   const canMutate = useCanMutate();
   const qc = useQueryClient();
-  const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const tab = (TABS as readonly string[]).includes(params.get('tab') ?? '') ? params.get('tab')! : 'details';
   // The revealed secret lives only in memory on this page; a reload shows the masked value.
@@ -51,8 +50,8 @@ function ApiKeyDetail({ apiKey: k }: { apiKey: ApiKey }) {
 
   return (
     <>
-      <PageHeader
-        crumbs={[{ label: 'API Keys', to: `/orgs/${orgId}/api-keys` }]}
+      <DetailHeader
+        section={SECTION}
         title={k.name ?? 'Unnamed key'}
         badges={<><KeyTypeBadge type={k.type} /><KeyStatusBadge apiKey={k} /></>}
         description={<Group gap={6} component="span"><Mono>{k.maskedKey}</Mono></Group>}
@@ -75,7 +74,6 @@ function ApiKeyDetail({ apiKey: k }: { apiKey: ApiKey }) {
           </>
         )}
       />
-      <ReadOnlyNotice />
       {k.revoked && (
         <Alert color="red" variant="light" icon={<IconBan size={18} />} mb="md" title="This key is revoked">
           The gateway refuses it with api_key_revoked. Unrevoke it to let it work again.
@@ -188,18 +186,16 @@ function ApiKeyDetail({ apiKey: k }: { apiKey: ApiKey }) {
         color="teal"
         onConfirm={async () => { qc.setQueryData(key, await api.unrevokeApiKey(orgId, k.id)); await refresh(); }}
       />
-      <ConfirmDialog
+      <DeleteRecordDialog
         opened={dialog === 'delete'}
         onClose={() => setDialog(null)}
         title="Delete this API key?"
         message="The key, its grants and its rotation history are deleted. Applications using it are refused. This cannot be undone."
         confirmLabel="Delete key"
-        onConfirm={async () => {
-          await api.deleteApiKey(orgId, k.id);
-          await refresh();
-          notifications.show({ color: 'teal', message: 'API key deleted' });
-          navigate(`/orgs/${orgId}/api-keys`);
-        }}
+        remove={() => api.deleteApiKey(orgId, k.id)}
+        invalidate={apiKeysKey(orgId)}
+        done="API key deleted"
+        section={SECTION}
       />
     </>
   );

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
 import { KeyStatusBadge, KeyTypeBadge, Mono } from '../../components/badges.tsx';
-import { DataTable } from '../../components/data-table.tsx';
+import { PagedTable } from '../../components/paged-table.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ReadOnlyNotice } from '../../components/read-only-notice.tsx';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
@@ -55,14 +55,9 @@ export function ApiKeysPage() {
             { group: 'Users', items: owners.users.map((u) => ({ value: `user:${u.id}`, label: u.name || u.email })) },
           ]} />
       </Group>
-      <DataTable
+      <PagedTable
         label="API keys"
-        rows={paged.items}
-        rowKey={(k) => k.id}
-        loading={paged.isLoading}
-        error={paged.error}
-        onRetry={paged.refetch}
-        paging={paged}
+        paged={paged}
         onRowClick={(k) => navigate(`/orgs/${orgId}/api-keys/${k.id}`)}
         minWidth={1040}
         empty={filtered

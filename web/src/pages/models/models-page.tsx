@@ -6,7 +6,7 @@ import { IconBooks, IconCpu, IconPlus, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
-import { DataTable } from '../../components/data-table.tsx';
+import { PagedTable } from '../../components/paged-table.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ReadOnlyNotice } from '../../components/read-only-notice.tsx';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
@@ -72,14 +72,9 @@ export function ModelsPage() {
           w={{ base: '48%', sm: 160 }}
         />
       </Group>
-      <DataTable
+      <PagedTable
         label="Models"
-        rows={paged.items}
-        rowKey={(m) => m.id}
-        loading={paged.isLoading}
-        error={paged.error}
-        onRetry={paged.refetch}
-        paging={paged}
+        paged={paged}
         onRowClick={(m) => navigate(`/orgs/${orgId}/models/${m.id}`)}
         minWidth={960}
         empty={filtered
