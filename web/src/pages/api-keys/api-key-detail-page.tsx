@@ -3,16 +3,16 @@
 import { Alert, Badge, Button, Grid, Group, Menu, Tabs, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconBan, IconCircleCheck, IconCpu, IconDots, IconHistory, IconInfoCircle, IconKey, IconPlugConnected, IconRefresh, IconTrash } from '@tabler/icons-react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useParams, useSearchParams } from 'react-router-dom';
+import { useSearchParams } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
 import type { ApiKey } from '../../api/types.ts';
 import { isExpired, KeyStatusBadge, KeyTypeBadge, Mono } from '../../components/badges.tsx';
 import { ConfirmDialog, DeleteRecordDialog } from '../../components/confirm-dialog.tsx';
 import { DetailHeader } from '../../components/detail-header.tsx';
 import { PoliciesCard } from '../../components/policies-card.tsx';
-import { QueryState } from '../../components/query-state.tsx';
+import { RecordPage } from '../../components/query-state.tsx';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
 import { formatPrice, PROVIDER_LABEL } from '../../lib/format.ts';
 import { modelsKey, useActiveProviders } from '../models/model-queries.ts';
@@ -24,13 +24,27 @@ import { RotateModal } from './rotate-modal.tsx';
 import { RotationHistory } from './rotation-history.tsx';
 
 export function ApiKeyDetailPage() {
-  const orgId = useOrgId();
-  const { keyId = '' } = useParams();
-  const query = useQuery({ queryKey: apiKeyKey(orgId, keyId), queryFn: () => api.getApiKey(orgId, keyId) });
-  return <QueryState query={query} what="API key">{(k) => <ApiKeyDetail apiKey={k} />}</QueryState>;
+  return <RecordPage param="keyId" what="API key" queryKey={(o, id) => apiKeyKey(o, id)} fetch={api.getApiKey}>{(k) => <ApiKeyDetail apiKey={k} />}</RecordPage>;
 }
 
 const SECTION = { label: 'API Keys', path: 'api-keys' };
+// Revoke and Unrevoke: the same confirmed call, in opposite directions.
+const STATE_CHANGES = {
+  revoke: {
+    title: 'Revoke this API key?',
+    message: 'Applications using this key are refused from the moment this returns. You can unrevoke it later; its secret does not change.',
+    confirmLabel: 'Revoke',
+    color: undefined,
+    call: api.revokeApiKey,
+  },
+  unrevoke: {
+    title: 'Unrevoke this API key?',
+    message: 'The key works again with its current secret, grants and policies.',
+    confirmLabel: 'Unrevoke',
+    color: 'teal',
+    call: api.unrevokeApiKey,
+  },
+};
 const TABS = ['details', 'model-access', 'mcp-access', 'rotations'] as const;
 
 function ApiKeyDetail({ apiKey: k }: { apiKey: ApiKey }) {
@@ -169,23 +183,15 @@ function ApiKeyDetail({ apiKey: k }: { apiKey: ApiKey }) {
           notifications.show({ color: 'teal', title: 'Key rotated', message: r.key ? 'Copy the new key now: it is shown only once.' : 'Reveal the new key once from the Reveal API Key card.' });
         }}
       />
-      <ConfirmDialog
-        opened={dialog === 'revoke'}
-        onClose={() => setDialog(null)}
-        title="Revoke this API key?"
-        message="Applications using this key are refused from the moment this returns. You can unrevoke it later; its secret does not change."
-        confirmLabel="Revoke"
-        onConfirm={async () => { qc.setQueryData(key, await api.revokeApiKey(orgId, k.id)); await refresh(); }}
-      />
-      <ConfirmDialog
-        opened={dialog === 'unrevoke'}
-        onClose={() => setDialog(null)}
-        title="Unrevoke this API key?"
-        message="The key works again with its current secret, grants and policies."
-        confirmLabel="Unrevoke"
-        color="teal"
-        onConfirm={async () => { qc.setQueryData(key, await api.unrevokeApiKey(orgId, k.id)); await refresh(); }}
-      />
+      {(['revoke', 'unrevoke'] as const).map((change) => (
+        <ConfirmDialog
+          key={change}
+          {...STATE_CHANGES[change]}
+          opened={dialog === change}
+          onClose={() => setDialog(null)}
+          onConfirm={async () => { qc.setQueryData(key, await STATE_CHANGES[change].call(orgId, k.id)); await refresh(); }}
+        />
+      ))}
       <DeleteRecordDialog
         opened={dialog === 'delete'}
         onClose={() => setDialog(null)}

@@ -1,8 +1,6 @@
 // An MCP server: configuration, tool rules, and the API keys granted to it.
 import { Badge, Card, Grid, Group, Text, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useParams } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
 import type { McpServer } from '../../api/types.ts';
 import { Mono } from '../../components/badges.tsx';
@@ -10,7 +8,7 @@ import { DeleteRecordDialog } from '../../components/confirm-dialog.tsx';
 import { DetailHeader, EditDeleteActions } from '../../components/detail-header.tsx';
 import { DetailList } from '../../components/detail-list.tsx';
 import { GrantedKeysCard } from '../../components/granted-keys-card.tsx';
-import { QueryState } from '../../components/query-state.tsx';
+import { RecordPage } from '../../components/query-state.tsx';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { mcpKey, McpServerFormModal } from './mcp-server-form-modal.tsx';
@@ -20,10 +18,7 @@ import { targetOf } from './mcp-stdio.ts';
 const SECTION = { label: 'MCP Servers', path: 'mcp-servers' };
 
 export function McpServerDetailPage() {
-  const orgId = useOrgId();
-  const { serverId = '' } = useParams();
-  const query = useQuery({ queryKey: [...mcpKey(orgId), serverId], queryFn: () => api.getMcpServer(orgId, serverId) });
-  return <QueryState query={query} what="MCP server">{(s) => <McpServerDetail server={s} />}</QueryState>;
+  return <RecordPage param="serverId" what="MCP server" queryKey={(o, id) => [...mcpKey(o), id]} fetch={api.getMcpServer}>{(s) => <McpServerDetail server={s} />}</RecordPage>;
 }
 
 function ToolList({ tools, empty, color }: { tools: string[]; empty: string; color: string }) {

@@ -1,9 +1,9 @@
 // A model: its mapping and pricing, policies, and the API keys granted to it (Batch Add, remove).
 import { Anchor, Badge, Button, Card, Grid, Group, Menu, Stack, Text, Title } from '@mantine/core';
 import { IconCopyPlus, IconDots, IconPencil, IconTrash } from '@tabler/icons-react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
 import type { Model } from '../../api/types.ts';
 import { Mono } from '../../components/badges.tsx';
@@ -12,7 +12,7 @@ import { DetailHeader } from '../../components/detail-header.tsx';
 import { DetailList } from '../../components/detail-list.tsx';
 import { GrantedKeysCard } from '../../components/granted-keys-card.tsx';
 import { PoliciesCard } from '../../components/policies-card.tsx';
-import { QueryState } from '../../components/query-state.tsx';
+import { RecordPage } from '../../components/query-state.tsx';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
 import { formatDateTime, formatPrice, PROVIDER_LABEL } from '../../lib/format.ts';
 import { ModelFormModal } from './model-form-modal.tsx';
@@ -21,10 +21,7 @@ import { modelsKey, useActiveProviders, useProviderKeys } from './model-queries.
 const SECTION = { label: 'Models', path: 'models' };
 
 export function ModelDetailPage() {
-  const orgId = useOrgId();
-  const { modelId = '' } = useParams();
-  const query = useQuery({ queryKey: [...modelsKey(orgId), modelId], queryFn: () => api.getModel(orgId, modelId) });
-  return <QueryState query={query} what="model">{(m) => <ModelDetail model={m} />}</QueryState>;
+  return <RecordPage param="modelId" what="model" queryKey={(o, id) => [...modelsKey(o), id]} fetch={api.getModel}>{(m) => <ModelDetail model={m} />}</RecordPage>;
 }
 
 function ModelDetail({ model }: { model: Model }) {

@@ -1,6 +1,6 @@
 // Models: the organisation's model records with provider, slug, type and pricing; Add From
 // Catalog (seed: "Add Models From the Catalog") and a manual Add Model.
-import { Badge, Button, Group, Select, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Select, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconBooks, IconCpu, IconPlus, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -9,6 +9,7 @@ import { api } from '../../api/endpoints.ts';
 import { PagedTable } from '../../components/paged-table.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { ReadOnlyNotice } from '../../components/read-only-notice.tsx';
+import { SearchInput } from '../../components/search-input.tsx';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
 import { formatDateTime, formatPrice, PROVIDER_LABEL } from '../../lib/format.ts';
@@ -45,14 +46,7 @@ export function ModelsPage() {
       />
       <ReadOnlyNotice />
       <Group mb="md" gap="sm" wrap="wrap">
-        <TextInput
-          placeholder="Search name or slug"
-          aria-label="Search models"
-          leftSection={<IconSearch size={16} />}
-          value={search}
-          onChange={(e) => setSearch(e.currentTarget.value)}
-          w={{ base: '100%', sm: 260 }}
-        />
+        <SearchInput placeholder="Search name or slug" aria-label="Search models" value={search} onSearch={setSearch} w={{ base: '100%', sm: 260 }} />
         <Select
           placeholder="All providers"
           aria-label="Filter by provider"

@@ -3,15 +3,14 @@
 import { Badge, Button, Card, Grid, Group, NumberInput, PasswordInput, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconKey, IconLock, IconTrash } from '@tabler/icons-react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { useParams } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
 import type { Provider, ProviderKey } from '../../api/types.ts';
 import { ConfirmDialog, DeleteRecordDialog } from '../../components/confirm-dialog.tsx';
 import { DetailHeader } from '../../components/detail-header.tsx';
 import { PagedTable } from '../../components/paged-table.tsx';
-import { QueryState } from '../../components/query-state.tsx';
+import { RecordPage } from '../../components/query-state.tsx';
 import { TableCard } from '../../components/table-card.tsx';
 import { useFormState } from '../../hooks/use-form-state.ts';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
@@ -27,10 +26,7 @@ export function providerKeysKey(orgId: string, providerId: string) {
 const SECTION = { label: 'Providers', path: 'providers' };
 
 export function ProviderDetailPage() {
-  const orgId = useOrgId();
-  const { providerId = '' } = useParams();
-  const query = useQuery({ queryKey: ['org', orgId, 'providers', providerId], queryFn: () => api.getProvider(orgId, providerId) });
-  return <QueryState query={query} what="provider">{(p) => <ProviderDetail provider={p} />}</QueryState>;
+  return <RecordPage param="providerId" what="provider" queryKey={(o, id) => ['org', o, 'providers', id]} fetch={api.getProvider}>{(p) => <ProviderDetail provider={p} />}</RecordPage>;
 }
 
 function ProviderDetail({ provider }: { provider: Provider }) {

@@ -3,7 +3,7 @@ import { Alert, Button, Grid, Select, Stack, Text, TextInput } from '@mantine/co
 import { IconKey, IconUserPlus, IconUsers } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { api, fetchAll } from '../../api/endpoints.ts';
 import type { Team, User } from '../../api/types.ts';
 import { KeyStatusBadge, Mono, RoleBadge } from '../../components/badges.tsx';
@@ -12,7 +12,7 @@ import { DetailHeader, EditDeleteActions } from '../../components/detail-header.
 import { FormModal } from '../../components/form-modal.tsx';
 import { PagedTable } from '../../components/paged-table.tsx';
 import { PoliciesCard } from '../../components/policies-card.tsx';
-import { QueryState } from '../../components/query-state.tsx';
+import { RecordPage } from '../../components/query-state.tsx';
 import { TableCard } from '../../components/table-card.tsx';
 import { useFormState, useResetOnOpen } from '../../hooks/use-form-state.ts';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
@@ -23,10 +23,7 @@ import { teamsKey } from './teams-page.tsx';
 const SECTION = { label: 'Teams', path: 'teams' };
 
 export function TeamDetailPage() {
-  const orgId = useOrgId();
-  const { teamId = '' } = useParams();
-  const query = useQuery({ queryKey: [...teamsKey(orgId), teamId], queryFn: () => api.getTeam(orgId, teamId) });
-  return <QueryState query={query} what="team">{(t) => <TeamDetail team={t} />}</QueryState>;
+  return <RecordPage param="teamId" what="team" queryKey={(o, id) => [...teamsKey(o), id]} fetch={api.getTeam}>{(t) => <TeamDetail team={t} />}</RecordPage>;
 }
 
 function TeamDetail({ team }: { team: Team }) {

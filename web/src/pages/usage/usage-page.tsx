@@ -9,6 +9,7 @@ import { api, fetchAll } from '../../api/endpoints.ts';
 import type { McpUsageRecord, UsageRecord } from '../../api/types.ts';
 import { PagedTable } from '../../components/paged-table.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { useAllApiKeys } from '../../hooks/use-all-api-keys.ts';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { useOrgId } from '../../hooks/use-session.ts';
 import { formatDateTime, formatNanoUsd, formatNumber, formatUsdAxis, PROVIDER_LABEL } from '../../lib/format.ts';
@@ -32,7 +33,7 @@ export function UsagePage() {
   // Recomputed when the range changes, not on every render.
   const bounds = useMemo(() => rangeBounds(range), [range]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const keys = useQuery({ queryKey: ['org', orgId, 'api-keys', 'all'], queryFn: () => fetchAll((q) => api.listApiKeys(orgId, q)) });
+  const keys = useAllApiKeys(orgId);
   const models = useQuery({ queryKey: ['org', orgId, 'models', 'all'], queryFn: () => fetchAll((q) => api.listModels(orgId, q)) });
   const servers = useQuery({ queryKey: ['org', orgId, 'mcp-servers', 'all'], queryFn: () => fetchAll((q) => api.listMcpServers(orgId, q)), enabled: tab === 'mcp' });
   const keyName = new Map((keys.data?.items ?? []).map((k) => [k.id, k.name ?? k.maskedKey]));
