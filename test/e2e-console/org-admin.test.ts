@@ -153,7 +153,10 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
     await field(edit, 'Blocked tools').fill('drop_db');
     await field(edit, 'Blocked tools').press('Enter');
     await edit.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByText('drop_db', { exact: true }).waitFor();
+    // The closing dialog still shows its drop_db pill while it fades out: wait until it is gone,
+    // and look for the saved rule on the page itself, not in the dialog.
+    await edit.waitFor({ state: 'hidden' });
+    await page.getByRole('main').getByText('drop_db', { exact: true }).waitFor();
 
     await page.getByRole('button', { name: 'Batch Add' }).click();
     const grant = dialog(page, 'Grant Docs Search to API keys');
