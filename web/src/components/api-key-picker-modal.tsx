@@ -2,9 +2,9 @@
 // searched by name or masked key and filtered by type.
 import { Text } from '@mantine/core';
 import { IconKey } from '@tabler/icons-react';
-import { API_KEY_TYPE_OPTIONS } from '../lib/format.ts';
 import { useAllApiKeys } from '../hooks/use-all-api-keys.ts';
 import { useOrgId } from '../hooks/use-session.ts';
+import { API_KEY_TYPE_OPTIONS } from '../lib/format.ts';
 import { KeyStatusBadge, KeyTypeBadge, Mono } from './badges.tsx';
 import { PickerModal } from './picker-modal.tsx';
 

@@ -6,8 +6,8 @@ import { IconBooks, IconCpu, IconPlus, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
-import { PagedTable } from '../../components/paged-table.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { PagedTable } from '../../components/paged-table.tsx';
 import { ReadOnlyNotice } from '../../components/read-only-notice.tsx';
 import { SearchInput } from '../../components/search-input.tsx';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
@@ -15,8 +15,8 @@ import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
 import { formatDateTime, formatPrice, PROVIDER_LABEL } from '../../lib/format.ts';
 import { ProviderMark } from '../providers/provider-mark.tsx';
 import { CatalogDialog } from './catalog-dialog.tsx';
-import { MODEL_TYPES, modelsKey, useActiveProviders } from './model-queries.ts';
 import { ModelFormModal } from './model-form-modal.tsx';
+import { MODEL_TYPES, modelsKey, useActiveProviders } from './model-queries.ts';
 
 export function ModelsPage() {
   const orgId = useOrgId();
