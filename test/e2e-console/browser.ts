@@ -127,6 +127,26 @@ export function dialog(page: Page, title: string | RegExp): Locator {
   return page.getByRole('dialog', { name: title });
 }
 
+/**
+ * A dialog once it has finished opening. Dialogs fade and slide in; on a loaded machine a click
+ * aimed at a button that is still sliding can land beside it and do nothing. So wait for the
+ * state "at rest" (fully opaque, no transition running on it), never for a duration.
+ */
+export async function openDialog(page: Page, title: string | RegExp): Promise<Locator> {
+  const dlg = dialog(page, title);
+  await dlg.evaluate(async (el) => {
+    const deadline = performance.now() + 15_000; // a safety net for a dialog that never settles, not a wait
+    for (;;) {
+      const running = el.getAnimations();
+      if (running.length === 0 && getComputedStyle(el).opacity === '1') return;
+      if (performance.now() > deadline) throw new Error('the dialog did not finish opening');
+      if (running.length) await Promise.all(running.map((a) => a.finished.catch(() => undefined)));
+      else await new Promise((r) => requestAnimationFrame(r));
+    }
+  });
+  return dlg;
+}
+
 /** Follows a section link of the navigation, as an operator would. */
 export async function goTo(page: Page, section: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: section, exact: true }).click();

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startOdock, type TestOdock } from '../helpers/odock.ts';
-import { dialog, ensureConsoleBuilt, goTo, launchBrowser, login, needChromium, newContext, stepper, shot, watchErrors } from './browser.ts';
+import { ensureConsoleBuilt, goTo, launchBrowser, login, needChromium, newContext, openDialog, stepper, shot, watchErrors } from './browser.ts';
 import { FAKE_REPLY, startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.ts';
 import { activateOpenAI, addModelsFromCatalog, addProviderKey, CATALOG_MODELS, createOrganisationKey, grantModels, revealAndCopy } from './setup-steps.ts';
 
@@ -89,7 +89,7 @@ test('console: Initial Setup walkthrough, then reveal-once, rotate, revoke and m
   let secondKey = '';
   await step('rotate: a new secret, the old one refused, an entry in Rotation History', async () => {
     await page.getByRole('button', { name: 'Rotate', exact: true }).click();
-    const dlg = dialog(page, 'Rotate API key');
+    const dlg = await openDialog(page, 'Rotate API key');
     await dlg.getByRole('button', { name: 'Rotate key' }).click();
     await dlg.waitFor({ state: 'detached' });
     const card = page.getByRole('region', { name: 'Reveal API Key' });
@@ -108,14 +108,14 @@ test('console: Initial Setup walkthrough, then reveal-once, rotate, revoke and m
 
   await step('revoke: confirmed, then the SDK call fails with 401; unrevoke restores it', async () => {
     await page.getByRole('button', { name: 'Revoke', exact: true }).click();
-    const dlg = dialog(page, 'Revoke this API key?');
+    const dlg = await openDialog(page, 'Revoke this API key?');
     await dlg.getByRole('button', { name: 'Revoke', exact: true }).click();
     await dlg.waitFor({ state: 'detached' });
     await page.getByText('This key is revoked').waitFor();
     await expectStatus(chat(odock, secondKey), 401, 'api_key_revoked');
     await shot(page, '12-revoked');
     await page.getByRole('button', { name: 'Unrevoke', exact: true }).click();
-    await dialog(page, 'Unrevoke this API key?').getByRole('button', { name: 'Unrevoke' }).click();
+    await (await openDialog(page, 'Unrevoke this API key?')).getByRole('button', { name: 'Unrevoke' }).click();
     await page.getByRole('button', { name: 'Revoke', exact: true }).waitFor();
     assert.equal((await chat(odock, secondKey)).choices[0]?.message.content, FAKE_REPLY);
   });
@@ -125,7 +125,7 @@ test('console: Initial Setup walkthrough, then reveal-once, rotate, revoke and m
     const granted = page.getByRole('table', { name: 'Granted models' });
     await granted.getByRole('checkbox', { name: 'Select gpt-4.1-nano', exact: true }).check();
     await page.getByRole('button', { name: 'Remove selected (1)' }).click();
-    await dialog(page, 'Remove access?').getByRole('button', { name: 'Remove access' }).click();
+    await (await openDialog(page, 'Remove access?')).getByRole('button', { name: 'Remove access' }).click();
     await granted.getByRole('checkbox', { name: 'Select gpt-4.1-nano', exact: true }).waitFor({ state: 'detached' });
     await granted.getByRole('checkbox', { name: 'Select gpt-4.1', exact: true }).waitFor();
     await expectStatus(chat(odock, secondKey, 'gpt-4.1-nano'), 403, 'model_not_allowed');

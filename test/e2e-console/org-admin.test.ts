@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AdminClient } from '../helpers/admin-client.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startOdock } from '../helpers/odock.ts';
-import { choose, dialog, ensureConsoleBuilt, field, goTo, launchBrowser, login, needChromium, newContext, stepper, shot, watchErrors } from './browser.ts';
+import { choose, dialog, ensureConsoleBuilt, field, goTo, launchBrowser, login, needChromium, newContext, openDialog, stepper, shot, watchErrors } from './browser.ts';
 
 test('console: teams, users, team keys, MCP servers, model variants, tokens, organisations, tablet', async (t) => {
   if (!needChromium(t)) return;
@@ -28,7 +28,7 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
 
   await step('a provider without a default endpoint asks for its base URL on activation', async () => {
     await page.getByRole('button', { name: 'Activate Azure OpenAI' }).click();
-    const dlg = dialog(page, 'Activate Azure OpenAI');
+    const dlg = await openDialog(page, 'Activate Azure OpenAI');
     await field(dlg, 'Base URL').fill('not a url');
     await dlg.getByRole('button', { name: 'Activate' }).click();
     await dlg.locator('input[aria-invalid="true"]').waitFor();
@@ -43,11 +43,11 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
     await goTo(page, 'Teams');
     await page.getByRole('button', { name: 'Create Team' }).first().click();
     await field(dialog(page, 'Create Team'), 'Name').fill('Payments');
-    await dialog(page, 'Create Team').getByRole('button', { name: 'Create team' }).click();
+    await (await openDialog(page, 'Create Team')).getByRole('button', { name: 'Create team' }).click();
     await page.getByRole('table', { name: 'Teams' }).getByRole('link', { name: 'Payments' }).click();
     await page.getByRole('button', { name: 'Rename' }).click();
     await field(dialog(page, 'Rename team'), 'Name').fill('Payments Platform');
-    await dialog(page, 'Rename team').getByRole('button', { name: 'Save' }).click();
+    await (await openDialog(page, 'Rename team')).getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { name: 'Payments Platform' }).waitFor();
   });
 
@@ -55,7 +55,7 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
     await goTo(page, 'Users');
     for (const attempt of [1, 2]) {
       await page.getByRole('button', { name: 'Add User' }).first().click();
-      const dlg = dialog(page, 'Add User');
+      const dlg = await openDialog(page, 'Add User');
       await field(dlg, 'Email').fill('dana@example.test');
       await field(dlg, 'Name').fill('Dana Dev');
       await choose(page, dlg, 'Role', /^Manager/);
@@ -72,7 +72,7 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
     await users.getByRole('button', { name: 'Actions for Dana Dev' }).click();
     await page.getByRole('menuitem', { name: 'Edit' }).click();
     await choose(page, dialog(page, 'Edit Dana Dev'), 'Role', /^Member/);
-    await dialog(page, 'Edit Dana Dev').getByRole('button', { name: 'Save changes' }).click();
+    await (await openDialog(page, 'Edit Dana Dev')).getByRole('button', { name: 'Save changes' }).click();
     await users.getByText('member', { exact: true }).waitFor();
     await dialog(page, 'Edit Dana Dev').waitFor({ state: 'detached' });
     await shot(page, 'admin-01-users');
@@ -80,7 +80,7 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
 
   await step('users: invite an operator (link shown once, with Copy), see it pending, revoke it', async () => {
     await page.getByRole('button', { name: 'Invite', exact: true }).click();
-    const dlg = dialog(page, 'Invite to the console');
+    const dlg = await openDialog(page, 'Invite to the console');
     await field(dlg, 'Email').fill('erin@example.test');
     await choose(page, dlg, 'Role', /^Manager/);
     await dlg.getByRole('button', { name: 'Create invitation' }).click();
@@ -95,7 +95,7 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
     assert.ok(!(await page.content()).includes(link.split('#token=')[1]), 'the token is not shown again');
     await shot(page, 'admin-01b-invitations');
     await pending.getByRole('button', { name: 'Revoke invitation for erin@example.test' }).click();
-    await dialog(page, /Revoke the invitation/).getByRole('button', { name: 'Revoke invitation' }).click();
+    await (await openDialog(page, /Revoke the invitation/)).getByRole('button', { name: 'Revoke invitation' }).click();
     await page.getByText('No pending invitations').waitFor();
     const res = await fetch(`${odock.url}/api/auth/invitations/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: link.split('#token=')[1], password: 'erin-password-1' }) });
     assert.equal(res.status, 404, 'a revoked link no longer works');
@@ -106,7 +106,7 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
     await page.getByRole('link', { name: 'Payments Platform' }).click();
     await page.getByRole('button', { name: 'Add member' }).click();
     await choose(page, dialog(page, /Add member/), 'User', 'Dana Dev (dana@example.test)');
-    await dialog(page, /Add member/).getByRole('button', { name: 'Add member' }).click();
+    await (await openDialog(page, /Add member/)).getByRole('button', { name: 'Add member' }).click();
     await page.getByRole('table', { name: 'Team members' }).getByText('dana@example.test').waitFor();
     await dialog(page, /Add member/).waitFor({ state: 'detached' });
     await shot(page, 'admin-02-team');
@@ -115,7 +115,7 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
   await step('a TEAM key: the owner picker appears and is required', async () => {
     await goTo(page, 'API Keys');
     await page.getByRole('button', { name: 'Add New API Key' }).first().click();
-    const dlg = dialog(page, 'Add New API Key');
+    const dlg = await openDialog(page, 'Add New API Key');
     await field(dlg, 'Name').fill('payments-backend');
     await choose(page, dlg, 'Type', 'Team');
     await dlg.getByRole('button', { name: 'Next' }).click();
@@ -130,7 +130,7 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
   await step('MCP server: add with a bearer secret and tool rules, disable, edit, grant to the key', async () => {
     await goTo(page, 'MCP Servers');
     await page.getByRole('button', { name: 'Add MCP Server' }).first().click();
-    const dlg = dialog(page, 'Add MCP Server');
+    const dlg = await openDialog(page, 'Add MCP Server');
     await field(dlg, 'Name').fill('Docs Search');
     assert.equal(await field(dlg, 'Slug').inputValue(), 'docs-search');
     await field(dlg, 'Endpoint URL').fill('http://127.0.0.1:9/mcp');
@@ -149,14 +149,17 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
     await page.getByRole('switch', { name: 'Docs Search enabled' }).click({ force: true });
     await page.getByText('Disabled', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Edit' }).click();
-    const edit = dialog(page, 'Edit Docs Search');
+    const edit = await openDialog(page, 'Edit Docs Search');
     await field(edit, 'Blocked tools').fill('drop_db');
     await field(edit, 'Blocked tools').press('Enter');
     await edit.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByText('drop_db', { exact: true }).waitFor();
+    // The closing dialog still shows its drop_db pill while it fades out: wait until it is gone,
+    // and look for the saved rule on the page itself, not in the dialog.
+    await edit.waitFor({ state: 'hidden' });
+    await page.getByRole('main').getByText('drop_db', { exact: true }).waitFor();
 
     await page.getByRole('button', { name: 'Batch Add' }).click();
-    const grant = dialog(page, 'Grant Docs Search to API keys');
+    const grant = await openDialog(page, 'Grant Docs Search to API keys');
     await grant.getByRole('checkbox', { name: 'Select payments-backend', exact: true }).check();
     await grant.getByRole('button', { name: 'Grant MCP Access' }).click();
     await page.getByRole('table', { name: 'API keys with access' }).getByRole('link', { name: 'payments-backend' }).click();
@@ -168,21 +171,21 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
     await goTo(page, 'Models');
     await page.getByRole('link', { name: 'gpt-4.1-mini', exact: true }).click();
     await page.getByRole('button', { name: 'Edit' }).click();
-    const edit = dialog(page, 'Edit gpt-4.1-mini');
+    const edit = await openDialog(page, 'Edit gpt-4.1-mini');
     await field(edit, 'Input').fill('0.5');
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('$0.50', { exact: true }).waitFor();
 
     await page.getByRole('button', { name: 'More actions' }).click();
     await page.getByRole('menuitem', { name: 'Add variant' }).click();
-    const variant = dialog(page, 'Add a variant of gpt-4.1-mini');
+    const variant = await openDialog(page, 'Add a variant of gpt-4.1-mini');
     await field(variant, 'Name').fill('gpt-4.1-mini-clientA');
     await variant.getByRole('button', { name: 'Create model' }).click();
     await page.getByRole('heading', { name: 'gpt-4.1-mini-clientA', exact: true }).waitFor();
     await page.getByText('gpt-4.1-mini', { exact: true }).first().waitFor();
 
     await page.getByRole('button', { name: 'Batch Add' }).click();
-    const grant = dialog(page, 'Grant gpt-4.1-mini-clientA to API keys');
+    const grant = await openDialog(page, 'Grant gpt-4.1-mini-clientA to API keys');
     await grant.getByRole('checkbox', { name: 'Select payments-backend', exact: true }).check();
     await grant.getByRole('button', { name: 'Grant Model Access' }).click();
     await page.getByRole('table', { name: 'API keys with access' }).getByRole('link', { name: 'payments-backend' }).waitFor();
@@ -208,7 +211,7 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
     await page.getByRole('button', { name: 'Create token' }).first().click();
     await field(dialog(page, 'Create access token'), 'Name').fill('ci');
     await field(dialog(page, 'Create access token'), 'Expires in (days)').fill('7');
-    await dialog(page, 'Create access token').getByRole('button', { name: 'Create token' }).click();
+    await (await openDialog(page, 'Create access token')).getByRole('button', { name: 'Create token' }).click();
     const token = await page.getByLabel('New token "ci"').inputValue();
     const me = await fetch(`${odock.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(me.status, 200);
@@ -222,7 +225,7 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
     await orgTokens.getByText(ADMIN_EMAIL).waitFor();
     await shot(page, 'admin-06-settings-token');
     await orgTokens.getByRole('button', { name: `Revoke ci of ${ADMIN_EMAIL}` }).click();
-    await dialog(page, /Revoke .* token ci/).getByRole('button', { name: 'Revoke token' }).click();
+    await (await openDialog(page, /Revoke .* token ci/)).getByRole('button', { name: 'Revoke token' }).click();
     await page.getByText('No operator tokens').waitFor();
     const after = await fetch(`${odock.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(after.status, 401);
@@ -250,7 +253,7 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
     await page.getByRole('button', { name: 'Switch organisation' }).click();
     await page.getByRole('menuitem', { name: 'New organisation' }).click();
     await field(dialog(page, 'New organisation'), 'Name').fill('Acme');
-    await dialog(page, 'New organisation').getByRole('button', { name: 'Create organisation' }).click();
+    await (await openDialog(page, 'New organisation')).getByRole('button', { name: 'Create organisation' }).click();
     await page.getByRole('button', { name: 'Switch organisation' }).getByText('Acme').waitFor();
     await goTo(page, 'API Keys');
     await page.getByText('No API keys yet').waitFor();

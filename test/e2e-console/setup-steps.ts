@@ -2,7 +2,7 @@
 // operator to do, plus the checks an operator would make by looking at the page.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { choose, dialog, field, goTo, shot } from './browser.ts';
+import { choose, field, goTo, openDialog, shot } from './browser.ts';
 
 export const CATALOG_MODELS = ['gpt-4.1', 'gpt-4.1-mini', 'gpt-4.1-nano'];
 
@@ -43,7 +43,7 @@ export async function addModelsFromCatalog(page: Page, providerKeySuffix: string
   await goTo(page, 'Models');
   await page.getByRole('table', { name: 'Models' }).getByText('No models yet').waitFor();
   await page.getByRole('button', { name: 'Add From Catalog' }).first().click();
-  const dlg = dialog(page, 'Batch Create Models From Provider Catalog');
+  const dlg = await openDialog(page, 'Batch Create Models From Provider Catalog');
   await dlg.waitFor();
   await choose(page, dlg, 'Provider', 'OpenAI');
   await choose(page, dlg, 'Provider key', `Primary (…${providerKeySuffix})`);
@@ -66,7 +66,7 @@ export async function addModelsFromCatalog(page: Page, providerKeySuffix: string
 export async function createOrganisationKey(page: Page, name: string): Promise<string> {
   await goTo(page, 'API Keys');
   await page.getByRole('button', { name: 'Add New API Key' }).first().click();
-  const dlg = dialog(page, 'Add New API Key');
+  const dlg = await openDialog(page, 'Add New API Key');
   await field(dlg, 'Name').fill(name);
   await choose(page, dlg, 'Type', 'Organisation');
 
@@ -94,7 +94,7 @@ export async function grantModels(page: Page, models: string[]): Promise<void> {
   await page.getByRole('tab', { name: 'Model Access' }).click();
   await page.getByText('No model access yet').waitFor();
   await page.getByRole('button', { name: 'Batch Add' }).first().click();
-  const dlg = dialog(page, 'Grant Model Access');
+  const dlg = await openDialog(page, 'Grant Model Access');
   await dlg.getByLabel('Search models').fill('gpt-4.1');
   for (const m of models) await dlg.getByRole('checkbox', { name: `Select ${m}`, exact: true }).check();
   await shot(page, '07-grant-model-access');

@@ -1,8 +1,13 @@
 // Destructive actions ask first. The confirm button shows progress and the dialog shows the
 // server's error instead of closing on failure.
 import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type ReactNode } from 'react';
+import { useNavigate } from 'react-router-dom';
 import { errorMessage } from '../api/client.ts';
+import { useOrgId } from '../hooks/use-session.ts';
+import type { Section } from './detail-header.tsx';
 
 export function ConfirmDialog(p: {
   opened: boolean;
@@ -47,5 +52,41 @@ export function ConfirmDialog(p: {
         </Group>
       </Stack>
     </Modal>
+  );
+}
+
+/**
+ * Deleting the record a page shows: confirm, delete, refresh the section's lists, say so, and go
+ * back to the section's list.
+ */
+export function DeleteRecordDialog(p: {
+  opened: boolean;
+  onClose: () => void;
+  title: string;
+  message: ReactNode;
+  confirmLabel: string;
+  remove: () => Promise<unknown>;
+  invalidate: readonly unknown[];
+  /** The notification once deleted, if any. */
+  done?: string;
+  section: Section;
+}) {
+  const orgId = useOrgId();
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  return (
+    <ConfirmDialog
+      opened={p.opened}
+      onClose={p.onClose}
+      title={p.title}
+      message={p.message}
+      confirmLabel={p.confirmLabel}
+      onConfirm={async () => {
+        await p.remove();
+        await qc.invalidateQueries({ queryKey: p.invalidate });
+        if (p.done) notifications.show({ color: 'teal', message: p.done });
+        navigate(`/orgs/${orgId}/${p.section.path}`);
+      }}
+    />
   );
 }

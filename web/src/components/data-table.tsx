@@ -1,10 +1,11 @@
 // The console's one table: skeleton rows while loading, a designed empty state, an error with
-// retry, optional row selection, and Previous/Next paging driven by the server's cursors.
-import { Alert, Button, Checkbox, EmptyState, Group, Paper, Select, Skeleton, Table, Text } from '@mantine/core';
-import { IconAlertTriangle, IconChevronLeft, IconChevronRight, IconInbox } from '@tabler/icons-react';
+// retry, optional row selection, and the pager under it (Previous/Next over the server's cursors).
+import { Alert, Button, Checkbox, EmptyState, Group, Paper, Skeleton, Table, Text } from '@mantine/core';
+import { IconAlertTriangle, IconInbox } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { errorMessage } from '../api/client.ts';
 import type { PagedState } from '../hooks/use-paged-query.ts';
+import { Pager } from './pager.tsx';
 
 export interface Column<T> {
   key: string;
@@ -21,7 +22,7 @@ export interface EmptyProps {
   action?: ReactNode;
 }
 
-interface Props<T> {
+export interface DataTableProps<T> {
   columns: Column<T>[];
   rows: T[];
   rowKey: (row: T) => string;
@@ -38,7 +39,7 @@ interface Props<T> {
   withBorder?: boolean;
 }
 
-export function DataTable<T>(p: Props<T>) {
+export function DataTable<T>(p: DataTableProps<T>) {
   const selectable = p.selection ? p.rows.filter((r) => p.selection!.isSelectable?.(r) ?? true) : [];
   const allSelected = selectable.length > 0 && selectable.every((r) => p.selection!.selected.has(p.rowKey(r)));
   const someSelected = selectable.some((r) => p.selection!.selected.has(p.rowKey(r)));
@@ -157,31 +158,7 @@ export function DataTable<T>(p: Props<T>) {
     </Table.ScrollContainer>
   );
 
-  const paging = p.paging && (p.paging.hasNext || p.paging.hasPrevious || p.rows.length > 10) && (
-    <Group justify="space-between" px="md" py="xs" style={{ borderTop: '1px solid var(--mantine-color-gray-2)' }}>
-      <Group gap="xs">
-        <Text size="sm" c="dimmed">Rows per page</Text>
-        <Select
-          size="xs"
-          w={80}
-          aria-label="Rows per page"
-          data={['10', '25', '50', '100']}
-          value={String(p.paging.pageSize)}
-          onChange={(v) => v && p.paging!.setPageSize(Number(v))}
-          allowDeselect={false}
-        />
-      </Group>
-      <Group gap="xs">
-        <Text size="sm" c="dimmed">Page {p.paging.pageIndex + 1}</Text>
-        <Button size="xs" variant="default" leftSection={<IconChevronLeft size={14} />} disabled={!p.paging.hasPrevious} onClick={p.paging.previous}>
-          Previous
-        </Button>
-        <Button size="xs" variant="default" rightSection={<IconChevronRight size={14} />} disabled={!p.paging.hasNext} onClick={p.paging.next}>
-          Next
-        </Button>
-      </Group>
-    </Group>
-  );
+  const paging = p.paging && <Pager paging={p.paging} rowCount={p.rows.length} />;
 
   if (p.withBorder === false) return <>{table}{paging}</>;
   return (

@@ -2,9 +2,11 @@
 // (including another organisation's record), an error with retry otherwise.
 import { Alert, Button, Group, Skeleton, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
-import type { UseQueryResult } from '@tanstack/react-query';
+import { useQuery, type UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
+import { useParams } from 'react-router-dom';
 import { ApiError, errorMessage } from '../api/client.ts';
+import { useOrgId } from '../hooks/use-session.ts';
 import { NotFoundPage } from '../pages/not-found-page.tsx';
 
 export function QueryState<T>({ query, what, children }: { query: UseQueryResult<T>; what: string; children: (data: T) => ReactNode }) {
@@ -31,4 +33,18 @@ export function QueryState<T>({ query, what, children }: { query: UseQueryResult
   }
   if (query.data === undefined) return null;
   return <>{children(query.data)}</>;
+}
+
+/** A record's page: the id from the route parameter `param`, the record fetched and shown through QueryState. */
+export function RecordPage<T>(p: {
+  param: string;
+  what: string;
+  queryKey: (orgId: string, id: string) => readonly unknown[];
+  fetch: (orgId: string, id: string) => Promise<T>;
+  children: (record: T) => ReactNode;
+}) {
+  const orgId = useOrgId();
+  const id = useParams()[p.param] ?? '';
+  const query = useQuery({ queryKey: p.queryKey(orgId, id), queryFn: () => p.fetch(orgId, id) });
+  return <QueryState query={query} what={p.what}>{p.children}</QueryState>;
 }

@@ -1,6 +1,6 @@
 // Minimal form state (the console has no form library): values, per-field errors, and a way
 // to put the API's validation error next to the field it names.
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { ApiError, errorMessage } from '../api/client.ts';
 
 export interface FormState<V extends Record<string, unknown>> {
@@ -38,4 +38,14 @@ export function useFormState<V extends Record<string, unknown>>(initial: V): For
     [],
   );
   return { values, errors, set, setValues, setError, clearErrors, showApiError };
+}
+
+/**
+ * A dialog's form starts afresh each time it opens (values from `initial`, no errors). Reset when
+ * opening, not when closing: the dialog fades out showing what was submitted.
+ */
+export function useResetOnOpen<V extends Record<string, unknown>>(form: FormState<V>, opened: boolean, initial: () => V, alsoReset?: () => void): void {
+  // Only the opening matters; the form and initial values are read as they are then.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  useEffect(() => { if (opened) { form.setValues(initial()); form.clearErrors(); alsoReset?.(); } }, [opened]);
 }

@@ -1,14 +1,15 @@
 // Switches organisation and keeps the current section (Providers stays Providers).
 // Super-admins can also create an organisation from here.
-import { Button, Group, Menu, Modal, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { Group, Menu, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconBuilding, IconCheck, IconPlus, IconSelector } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useLocation, useNavigate, useParams } from 'react-router-dom';
 import { api } from '../api/endpoints.ts';
 import { RoleBadge } from '../components/badges.tsx';
-import { useFormState } from '../hooks/use-form-state.ts';
+import { FormModal } from '../components/form-modal.tsx';
+import { useFormState, useResetOnOpen } from '../hooks/use-form-state.ts';
 import { meQueryKey, useMe } from '../hooks/use-session.ts';
 
 export function OrgSwitcher() {
@@ -67,7 +68,7 @@ function CreateOrgModal({ opened, onClose }: { opened: boolean; onClose: () => v
   const form = useFormState({ name: '' });
   const qc = useQueryClient();
   const navigate = useNavigate();
-  useEffect(() => { if (opened) { form.setValues({ name: '' }); form.clearErrors(); } }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
+  useResetOnOpen(form, opened, () => ({ name: '' }));
   const create = useMutation({
     mutationFn: () => api.createOrg(form.values.name.trim()),
     onSuccess: async (org) => {
@@ -79,16 +80,8 @@ function CreateOrgModal({ opened, onClose }: { opened: boolean; onClose: () => v
     onError: (err) => form.showApiError(err),
   });
   return (
-    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>New organisation</Text>} centered>
-      <form onSubmit={(e) => { e.preventDefault(); create.mutate(); }}>
-        <Stack>
-          <TextInput label="Name" required data-autofocus value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name ?? form.errors._form} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>Cancel</Button>
-            <Button type="submit" loading={create.isPending}>Create organisation</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal opened={opened} onClose={onClose} title="New organisation" centered nativeValidation onSubmit={() => create.mutate()} submitLabel="Create organisation" busy={create.isPending}>
+      <TextInput label="Name" required data-autofocus value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name ?? form.errors._form} />
+    </FormModal>
   );
 }

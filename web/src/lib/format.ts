@@ -53,6 +53,8 @@ export function formatContext(tokens: number | null | undefined): string {
 }
 
 export const API_KEY_TYPE_LABEL = { ORGANISATION: 'Organisation', TEAM: 'Team', USER: 'User' } as const;
+/** The key types as Select options, in the order above. */
+export const API_KEY_TYPE_OPTIONS = Object.entries(API_KEY_TYPE_LABEL).map(([value, label]) => ({ value, label }));
 
 export const PROVIDER_LABEL: Record<string, string> = {
   OPENAI: 'OpenAI',

@@ -1,14 +1,14 @@
 // Accepting an invitation: the invitee chooses their own password (or, if the email already has a
 // login, proves it with its password or by being logged in) and lands in the organisation.
-import { Alert, Anchor, Box, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { api } from '../api/endpoints.ts';
+import { AuthFrame } from '../components/auth-frame.tsx';
 import { useFormState } from '../hooks/use-form-state.ts';
 import { meQueryKey, useMe } from '../hooks/use-session.ts';
-import { Logo } from '../layout/logo.tsx';
 
 /** The token rides in the fragment (never sent to a server, never logged); `?token=` works too. */
 function useInvitationToken(): string | null {
@@ -33,43 +33,36 @@ export function AcceptInvitationPage() {
   });
 
   return (
-    <Box mih="100vh" style={{ background: 'linear-gradient(160deg, var(--mantine-color-indigo-0) 0%, var(--mantine-color-gray-0) 55%)' }}>
-      <Center mih="100vh" p="md">
-        <Stack w="100%" maw={420} gap="lg">
-          <Center><Logo size="lg" /></Center>
-          <Paper withBorder shadow="sm" radius="lg" p="xl">
-            {!token ? (
-              <Stack>
-                <Title order={3}>Invitation link incomplete</Title>
-                <Text size="sm" c="dimmed">Open the whole link you were sent, or ask your administrator for a new invitation.</Text>
-                <Anchor component={Link} to="/login" size="sm">Go to sign in</Anchor>
-              </Stack>
-            ) : (
-              <form onSubmit={(e) => { e.preventDefault(); accept.mutate(); }} noValidate>
-                <Stack>
-                  <div>
-                    <Title order={3}>Accept your invitation</Title>
-                    <Text size="sm" c="dimmed">Choose the password you will sign in with. Nobody else ever sees or sets it.</Text>
-                  </div>
-                  {me && <Alert color="blue" variant="light">You are signed in as {me.operator.email}. If the invitation is for this email, accept without a password.</Alert>}
-                  {form.errors._form && <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />}>{form.errors._form}</Alert>}
-                  <TextInput label="Your name" description="Optional" autoComplete="name" value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} />
-                  <PasswordInput
-                    label="Password"
-                    description="At least 8 characters. If you already have an Odock login with this email, enter its password."
-                    autoComplete="new-password"
-                    data-autofocus
-                    value={form.values.password}
-                    onChange={(e) => form.set('password', e.currentTarget.value)}
-                    error={form.errors.password}
-                  />
-                  <Button type="submit" fullWidth loading={accept.isPending} mt="xs">Accept invitation</Button>
-                </Stack>
-              </form>
-            )}
-          </Paper>
+    <AuthFrame width={420}>
+      {!token ? (
+        <Stack>
+          <Title order={3}>Invitation link incomplete</Title>
+          <Text size="sm" c="dimmed">Open the whole link you were sent, or ask your administrator for a new invitation.</Text>
+          <Anchor component={Link} to="/login" size="sm">Go to sign in</Anchor>
         </Stack>
-      </Center>
-    </Box>
+      ) : (
+        <form onSubmit={(e) => { e.preventDefault(); accept.mutate(); }} noValidate>
+          <Stack>
+            <div>
+              <Title order={3}>Accept your invitation</Title>
+              <Text size="sm" c="dimmed">Choose the password you will sign in with. Nobody else ever sees or sets it.</Text>
+            </div>
+            {me && <Alert color="blue" variant="light">You are signed in as {me.operator.email}. If the invitation is for this email, accept without a password.</Alert>}
+            {form.errors._form && <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />}>{form.errors._form}</Alert>}
+            <TextInput label="Your name" description="Optional" autoComplete="name" value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} />
+            <PasswordInput
+              label="Password"
+              description="At least 8 characters. If you already have an Odock login with this email, enter its password."
+              autoComplete="new-password"
+              data-autofocus
+              value={form.values.password}
+              onChange={(e) => form.set('password', e.currentTarget.value)}
+              error={form.errors.password}
+            />
+            <Button type="submit" fullWidth loading={accept.isPending} mt="xs">Accept invitation</Button>
+          </Stack>
+        </form>
+      )}
+    </AuthFrame>
   );
 }

@@ -1,13 +1,13 @@
-import { Alert, Box, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../api/client.ts';
 import { api } from '../api/endpoints.ts';
+import { AuthFrame } from '../components/auth-frame.tsx';
 import { useFormState } from '../hooks/use-form-state.ts';
 import { meQueryKey, useMe } from '../hooks/use-session.ts';
-import { Logo } from '../layout/logo.tsx';
 
 export function LoginPage() {
   const me = useMe();
@@ -76,21 +76,12 @@ export function LoginPage() {
 }
 
 function LoginFrame({ children }: { children: React.ReactNode }) {
-  return (
-    <Box mih="100vh" style={{ background: 'linear-gradient(160deg, var(--mantine-color-indigo-0) 0%, var(--mantine-color-gray-0) 55%)' }}>
-      <Center mih="100vh" p="md">
-        <Stack w="100%" maw={400} gap="lg">
-          <Center><Logo size="lg" /></Center>
-          <Paper withBorder shadow="sm" radius="lg" p="xl">
-            {children}
-          </Paper>
-          <Text size="xs" c="dimmed" ta="center">
-            The first operator is created when Odock first starts (ODOCK_ADMIN_EMAIL / ODOCK_ADMIN_PASSWORD).
-          </Text>
-        </Stack>
-      </Center>
-    </Box>
+  const note = (
+    <Text size="xs" c="dimmed" ta="center">
+      The first operator is created when Odock first starts (ODOCK_ADMIN_EMAIL / ODOCK_ADMIN_PASSWORD).
+    </Text>
   );
+  return <AuthFrame width={400} footer={note}>{children}</AuthFrame>;
 }
 
 function NewPasswordForm({ email, currentPassword, onDone, onCancel }: { email: string; currentPassword: string; onDone: () => Promise<void>; onCancel: () => void }) {

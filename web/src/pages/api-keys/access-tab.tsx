@@ -1,15 +1,16 @@
 // The Model Access and MCP Access tabs share one pattern: the granted records (paged), Batch Add
 // from the organisation's records with search and a filter, remove one or the selected ones.
-import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlus, IconSearch, IconTrash } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useState } from 'react';
-import { errorMessage } from '../../api/client.ts';
+import { type ReactNode, useState } from 'react';
 import { fetchAll, type PageQuery } from '../../api/endpoints.ts';
 import type { Page } from '../../api/types.ts';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
-import { DataTable, type Column } from '../../components/data-table.tsx';
+import type { Column } from '../../components/data-table.tsx';
+import { PagedTable } from '../../components/paged-table.tsx';
+import { PickerModal } from '../../components/picker-modal.tsx';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { useCanMutate } from '../../hooks/use-session.ts';
 
@@ -55,14 +56,9 @@ export function AccessTab<T extends { id: string; name: string }>(p: Props<T>) {
           </Group>
         )}
       </Group>
-      <DataTable
+      <PagedTable
         label={`Granted ${p.noun}s`}
-        rows={paged.items}
-        rowKey={(r) => r.id}
-        loading={paged.isLoading}
-        error={paged.error}
-        onRetry={paged.refetch}
-        paging={paged}
+        paged={paged}
         minWidth={760}
         selection={canMutate ? { selected, onChange: setSelected, label: (r) => r.name } : undefined}
         empty={{ ...p.empty, action: canMutate && <Button leftSection={<IconPlus size={16} />} onClick={() => setAdding(true)}>Batch Add</Button> }}
@@ -95,65 +91,26 @@ export function AccessTab<T extends { id: string; name: string }>(p: Props<T>) {
 }
 
 function BatchAddModal<T extends { id: string; name: string }>(p: Props<T> & { opened: boolean; onClose: () => void; onDone: (n: number) => Promise<void> }) {
-  const [search, setSearch] = useState('');
-  const [filter, setFilter] = useState<string | null>(null);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const candidates = useQuery({ queryKey: p.candidatesKey, queryFn: () => fetchAll(p.fetchCandidates), enabled: p.opened });
   const granted = useQuery({ queryKey: [...p.queryKey, 'all'], queryFn: () => fetchAll(p.fetchGranted), enabled: p.opened });
   const grantedIds = new Set((granted.data?.items ?? []).map((r) => r.id));
-  const needle = search.trim().toLowerCase();
-  const rows = (candidates.data?.items ?? []).filter((r) => !grantedIds.has(r.id)
-    && (!needle || p.search(r).toLowerCase().includes(needle))
-    && (!filter || !p.filter || p.filter.get(r) === filter));
-
-  // Reset when opening, not when closing: the dialog fades out showing what was submitted.
-  useEffect(() => { if (p.opened) { setSearch(''); setFilter(null); setSelected(new Set()); setError(null); } }, [p.opened]);
-  const close = p.onClose;
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await p.grant([...selected]);
-      await p.onDone(selected.size);
-      close();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-
+  const filter = p.filter && { placeholder: `Any ${p.filter.label.toLowerCase()}`, label: `Filter by ${p.filter.label.toLowerCase()}`, options: p.filter.options, get: p.filter.get, width: 200 };
   return (
-    <Modal opened={p.opened} onClose={close} size="xl" title={<Text fw={600}>{p.grantLabel}</Text>}>
-      <Stack>
-        <Group gap="sm">
-          <TextInput placeholder={`Search ${p.noun}s`} aria-label={`Search ${p.noun}s`} leftSection={<IconSearch size={16} />} value={search} onChange={(e) => setSearch(e.currentTarget.value)} style={{ flex: '1 1 240px' }} data-autofocus />
-          {p.filter && <Select placeholder={`Any ${p.filter.label.toLowerCase()}`} aria-label={`Filter by ${p.filter.label.toLowerCase()}`} data={p.filter.options} value={filter} onChange={setFilter} clearable w={200} />}
-        </Group>
-        <div style={{ maxHeight: '50vh', overflowY: 'auto' }}>
-          <DataTable
-            label={`${p.noun}s to grant`}
-            rows={rows}
-            rowKey={(r) => r.id}
-            loading={candidates.isLoading || granted.isLoading}
-            error={candidates.error ?? granted.error}
-            minWidth={560}
-            selection={{ selected, onChange: setSelected, label: (r) => r.name }}
-            empty={{ icon: <IconSearch size={22} />, title: needle || filter ? `No ${p.noun} matches` : `Nothing left to add`, description: needle || filter ? 'Try another search or filter.' : `This key already has every ${p.noun} of the organisation, or there are none yet.` }}
-            columns={p.columns}
-          />
-        </div>
-        {error && <Alert color="red" variant="light">{error}</Alert>}
-        <Group justify="space-between">
-          <Text size="sm" c="dimmed">{selected.size} selected</Text>
-          <Group>
-            <Button variant="default" onClick={close}>Cancel</Button>
-            <Button onClick={confirm} loading={busy} disabled={selected.size === 0}>{p.grantLabel}</Button>
-          </Group>
-        </Group>
-      </Stack>
-    </Modal>
+    <PickerModal
+      opened={p.opened}
+      onClose={p.onClose}
+      title={p.grantLabel}
+      confirmLabel={p.grantLabel}
+      candidates={(candidates.data?.items ?? []).filter((r) => !grantedIds.has(r.id))}
+      loading={candidates.isLoading || granted.isLoading}
+      error={candidates.error ?? granted.error}
+      search={{ placeholder: `Search ${p.noun}s`, label: `Search ${p.noun}s`, width: '240px', autofocus: true, text: (r) => [p.search(r)] }}
+      filter={filter}
+      tableLabel={`${p.noun}s to grant`}
+      rowLabel={(r) => r.name}
+      empty={(narrowed) => ({ icon: <IconSearch size={22} />, title: narrowed ? `No ${p.noun} matches` : `Nothing left to add`, description: narrowed ? 'Try another search or filter.' : `This key already has every ${p.noun} of the organisation, or there are none yet.` })}
+      columns={p.columns}
+      onConfirm={async (ids) => { await p.grant(ids); await p.onDone(ids.length); }}
+    />
   );
 }

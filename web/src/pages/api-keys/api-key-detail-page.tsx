@@ -3,17 +3,16 @@
 import { Alert, Badge, Button, Grid, Group, Menu, Tabs, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconBan, IconCircleCheck, IconCpu, IconDots, IconHistory, IconInfoCircle, IconKey, IconPlugConnected, IconRefresh, IconTrash } from '@tabler/icons-react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { useSearchParams } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
 import type { ApiKey } from '../../api/types.ts';
 import { isExpired, KeyStatusBadge, KeyTypeBadge, Mono } from '../../components/badges.tsx';
-import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
-import { PageHeader } from '../../components/page-header.tsx';
+import { ConfirmDialog, DeleteRecordDialog } from '../../components/confirm-dialog.tsx';
+import { DetailHeader } from '../../components/detail-header.tsx';
 import { PoliciesCard } from '../../components/policies-card.tsx';
-import { QueryState } from '../../components/query-state.tsx';
-import { ReadOnlyNotice } from '../../components/read-only-notice.tsx';
+import { RecordPage } from '../../components/query-state.tsx';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
 import { formatPrice, PROVIDER_LABEL } from '../../lib/format.ts';
 import { modelsKey, useActiveProviders } from '../models/model-queries.ts';
@@ -25,19 +24,33 @@ import { RotateModal } from './rotate-modal.tsx';
 import { RotationHistory } from './rotation-history.tsx';
 
 export function ApiKeyDetailPage() {
-  const orgId = useOrgId();
-  const { keyId = '' } = useParams();
-  const query = useQuery({ queryKey: apiKeyKey(orgId, keyId), queryFn: () => api.getApiKey(orgId, keyId) });
-  return <QueryState query={query} what="API key">{(k) => <ApiKeyDetail apiKey={k} />}</QueryState>;
+  return <RecordPage param="keyId" what="API key" queryKey={(o, id) => apiKeyKey(o, id)} fetch={api.getApiKey}>{(k) => <ApiKeyDetail apiKey={k} />}</RecordPage>;
 }
 
+const SECTION = { label: 'API Keys', path: 'api-keys' };
+// Revoke and Unrevoke: the same confirmed call, in opposite directions.
+const STATE_CHANGES = {
+  revoke: {
+    title: 'Revoke this API key?',
+    message: 'Applications using this key are refused from the moment this returns. You can unrevoke it later; its secret does not change.',
+    confirmLabel: 'Revoke',
+    color: undefined,
+    call: api.revokeApiKey,
+  },
+  unrevoke: {
+    title: 'Unrevoke this API key?',
+    message: 'The key works again with its current secret, grants and policies.',
+    confirmLabel: 'Unrevoke',
+    color: 'teal',
+    call: api.unrevokeApiKey,
+  },
+};
 const TABS = ['details', 'model-access', 'mcp-access', 'rotations'] as const;
 
 function ApiKeyDetail({ apiKey: k }: { apiKey: ApiKey }) {
   const orgId = useOrgId();
   const canMutate = useCanMutate();
   const qc = useQueryClient();
-  const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const tab = (TABS as readonly string[]).includes(params.get('tab') ?? '') ? params.get('tab')! : 'details';
   // The revealed secret lives only in memory on this page; a reload shows the masked value.
@@ -51,8 +64,8 @@ function ApiKeyDetail({ apiKey: k }: { apiKey: ApiKey }) {
 
   return (
     <>
-      <PageHeader
-        crumbs={[{ label: 'API Keys', to: `/orgs/${orgId}/api-keys` }]}
+      <DetailHeader
+        section={SECTION}
         title={k.name ?? 'Unnamed key'}
         badges={<><KeyTypeBadge type={k.type} /><KeyStatusBadge apiKey={k} /></>}
         description={<Group gap={6} component="span"><Mono>{k.maskedKey}</Mono></Group>}
@@ -75,7 +88,6 @@ function ApiKeyDetail({ apiKey: k }: { apiKey: ApiKey }) {
           </>
         )}
       />
-      <ReadOnlyNotice />
       {k.revoked && (
         <Alert color="red" variant="light" icon={<IconBan size={18} />} mb="md" title="This key is revoked">
           The gateway refuses it with api_key_revoked. Unrevoke it to let it work again.
@@ -171,35 +183,25 @@ function ApiKeyDetail({ apiKey: k }: { apiKey: ApiKey }) {
           notifications.show({ color: 'teal', title: 'Key rotated', message: r.key ? 'Copy the new key now: it is shown only once.' : 'Reveal the new key once from the Reveal API Key card.' });
         }}
       />
-      <ConfirmDialog
-        opened={dialog === 'revoke'}
-        onClose={() => setDialog(null)}
-        title="Revoke this API key?"
-        message="Applications using this key are refused from the moment this returns. You can unrevoke it later; its secret does not change."
-        confirmLabel="Revoke"
-        onConfirm={async () => { qc.setQueryData(key, await api.revokeApiKey(orgId, k.id)); await refresh(); }}
-      />
-      <ConfirmDialog
-        opened={dialog === 'unrevoke'}
-        onClose={() => setDialog(null)}
-        title="Unrevoke this API key?"
-        message="The key works again with its current secret, grants and policies."
-        confirmLabel="Unrevoke"
-        color="teal"
-        onConfirm={async () => { qc.setQueryData(key, await api.unrevokeApiKey(orgId, k.id)); await refresh(); }}
-      />
-      <ConfirmDialog
+      {(['revoke', 'unrevoke'] as const).map((change) => (
+        <ConfirmDialog
+          key={change}
+          {...STATE_CHANGES[change]}
+          opened={dialog === change}
+          onClose={() => setDialog(null)}
+          onConfirm={async () => { qc.setQueryData(key, await STATE_CHANGES[change].call(orgId, k.id)); await refresh(); }}
+        />
+      ))}
+      <DeleteRecordDialog
         opened={dialog === 'delete'}
         onClose={() => setDialog(null)}
         title="Delete this API key?"
         message="The key, its grants and its rotation history are deleted. Applications using it are refused. This cannot be undone."
         confirmLabel="Delete key"
-        onConfirm={async () => {
-          await api.deleteApiKey(orgId, k.id);
-          await refresh();
-          notifications.show({ color: 'teal', message: 'API key deleted' });
-          navigate(`/orgs/${orgId}/api-keys`);
-        }}
+        remove={() => api.deleteApiKey(orgId, k.id)}
+        invalidate={apiKeysKey(orgId)}
+        done="API key deleted"
+        section={SECTION}
       />
     </>
   );

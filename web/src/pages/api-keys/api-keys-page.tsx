@@ -1,17 +1,18 @@
 // API Keys: the list with filters (server-side), and Add New API Key.
-import { Badge, Button, Group, Select, Text, TextInput, Tooltip } from '@mantine/core';
+import { Badge, Button, Group, Select, Text, Tooltip } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconKey, IconPlus, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
 import { KeyStatusBadge, KeyTypeBadge, Mono } from '../../components/badges.tsx';
-import { DataTable } from '../../components/data-table.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { PagedTable } from '../../components/paged-table.tsx';
 import { ReadOnlyNotice } from '../../components/read-only-notice.tsx';
+import { SearchInput } from '../../components/search-input.tsx';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
-import { formatDateTime, formatRelative } from '../../lib/format.ts';
+import { API_KEY_TYPE_OPTIONS, formatDateTime, formatRelative } from '../../lib/format.ts';
 import { apiKeysKey, ownerLabel, useOwners } from './api-key-queries.ts';
 import { CreateApiKeyModal } from './create-api-key-modal.tsx';
 
@@ -44,9 +45,8 @@ export function ApiKeysPage() {
       />
       <ReadOnlyNotice />
       <Group mb="md" gap="sm" wrap="wrap">
-        <TextInput placeholder="Search by name" aria-label="Search API keys" leftSection={<IconSearch size={16} />} value={search} onChange={(e) => setSearch(e.currentTarget.value)} w={{ base: '100%', sm: 240 }} />
-        <Select placeholder="All types" aria-label="Filter by type" clearable value={type} onChange={setType} w={{ base: '48%', sm: 160 }}
-          data={[{ value: 'ORGANISATION', label: 'Organisation' }, { value: 'TEAM', label: 'Team' }, { value: 'USER', label: 'User' }]} />
+        <SearchInput placeholder="Search by name" aria-label="Search API keys" value={search} onSearch={setSearch} w={{ base: '100%', sm: 240 }} />
+        <Select placeholder="All types" aria-label="Filter by type" clearable value={type} onChange={setType} w={{ base: '48%', sm: 160 }} data={API_KEY_TYPE_OPTIONS} />
         <Select placeholder="Any status" aria-label="Filter by status" clearable value={status} onChange={setStatus} w={{ base: '48%', sm: 150 }}
           data={[{ value: 'active', label: 'Not revoked' }, { value: 'revoked', label: 'Revoked' }]} />
         <Select placeholder="Any owner" aria-label="Filter by owner" clearable searchable value={owner} onChange={setOwner} w={{ base: '100%', sm: 220 }}
@@ -55,14 +55,9 @@ export function ApiKeysPage() {
             { group: 'Users', items: owners.users.map((u) => ({ value: `user:${u.id}`, label: u.name || u.email })) },
           ]} />
       </Group>
-      <DataTable
+      <PagedTable
         label="API keys"
-        rows={paged.items}
-        rowKey={(k) => k.id}
-        loading={paged.isLoading}
-        error={paged.error}
-        onRetry={paged.refetch}
-        paging={paged}
+        paged={paged}
         onRowClick={(k) => navigate(`/orgs/${orgId}/api-keys/${k.id}`)}
         minWidth={1040}
         empty={filtered

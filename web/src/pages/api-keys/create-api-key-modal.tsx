@@ -5,13 +5,13 @@ import { Alert, Button, Group, Modal, Select, Stack, Stepper, Text, TextInput } 
 import { notifications } from '@mantine/notifications';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
 import type { ApiKeyType } from '../../api/types.ts';
 import { DetailList } from '../../components/detail-list.tsx';
 import { TimezoneSelect } from '../../components/timezone-select.tsx';
-import { useFormState } from '../../hooks/use-form-state.ts';
+import { useFormState, useResetOnOpen } from '../../hooks/use-form-state.ts';
 import { useOrgId } from '../../hooks/use-session.ts';
 import { API_KEY_TYPE_LABEL, browserTimeZone } from '../../lib/format.ts';
 import { apiKeysKey, useOwners } from './api-key-queries.ts';
@@ -27,8 +27,7 @@ export function CreateApiKeyModal({ opened, onClose }: { opened: boolean; onClos
   const [step, setStep] = useState(0);
   const v = form.values;
 
-  // Reset when opening, not when closing: the dialog fades out showing what was submitted.
-  useEffect(() => { if (opened) { form.setValues(initial()); form.clearErrors(); setStep(0); } }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
+  useResetOnOpen(form, opened, initial, () => setStep(0));
   const close = onClose;
 
   const next = () => {

@@ -1,14 +1,15 @@
-import { Anchor, Badge, Button, Card, Group, Modal, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, Text, TextInput, Title } from '@mantine/core';
 import { IconPencil } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
 import type { ApiKey } from '../../api/types.ts';
 import { Mono } from '../../components/badges.tsx';
 import { DetailList } from '../../components/detail-list.tsx';
+import { FormModal } from '../../components/form-modal.tsx';
 import { TimezoneSelect } from '../../components/timezone-select.tsx';
-import { useFormState } from '../../hooks/use-form-state.ts';
+import { useFormState, useResetOnOpen } from '../../hooks/use-form-state.ts';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
 import { API_KEY_TYPE_LABEL, formatDateTime, formatRelative, toDateTimeLocal } from '../../lib/format.ts';
 import { apiKeyKey, apiKeysKey, ownerLabel, useOwners } from './api-key-queries.ts';
@@ -50,7 +51,7 @@ function EditKeyModal({ apiKey: k, opened, onClose }: { apiKey: ApiKey; opened: 
   const qc = useQueryClient();
   const initial = () => ({ name: k.name ?? '', expiry: toDateTimeLocal(k.expiryLocal), timezone: k.timezone || 'UTC' });
   const form = useFormState(initial());
-  useEffect(() => { if (opened) { form.setValues(initial()); form.clearErrors(); } }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
+  useResetOnOpen(form, opened, initial);
   const save = useMutation({
     mutationFn: () => {
       const v = form.values;
@@ -68,19 +69,11 @@ function EditKeyModal({ apiKey: k, opened, onClose }: { apiKey: ApiKey; opened: 
     onError: (err) => form.showApiError(err),
   });
   return (
-    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>Edit API key</Text>}>
-      <form onSubmit={(e) => { e.preventDefault(); save.mutate(); }} noValidate>
-        <Stack>
-          <TextInput label="Name" value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} data-autofocus />
-          <TextInput label="Expiry" description="Leave empty for no expiry." type="datetime-local" value={form.values.expiry} onChange={(e) => form.set('expiry', e.currentTarget.value)} error={form.errors.expiry} />
-          <TimezoneSelect value={form.values.timezone} onChange={(tz) => form.set('timezone', tz)} error={form.errors.timezone} />
-          {form.errors._form && <Text c="red" size="sm">{form.errors._form}</Text>}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>Cancel</Button>
-            <Button type="submit" loading={save.isPending}>Save changes</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal opened={opened} onClose={onClose} title="Edit API key" onSubmit={() => save.mutate()} submitLabel="Save changes" busy={save.isPending}>
+      <TextInput label="Name" value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} data-autofocus />
+      <TextInput label="Expiry" description="Leave empty for no expiry." type="datetime-local" value={form.values.expiry} onChange={(e) => form.set('expiry', e.currentTarget.value)} error={form.errors.expiry} />
+      <TimezoneSelect value={form.values.timezone} onChange={(tz) => form.set('timezone', tz)} error={form.errors.timezone} />
+      {form.errors._form && <Text c="red" size="sm">{form.errors._form}</Text>}
+    </FormModal>
   );
 }

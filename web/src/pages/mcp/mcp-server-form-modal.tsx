@@ -1,14 +1,14 @@
 // Add / edit an MCP server: transport decides endpoint vs STDIO command (a name from the
 // deployment's allowlist, never a command line); the auth type decides which (write-only)
 // credential fields appear. Secrets are never read back, only "set" or "not set".
-import { Alert, Button, Group, Modal, PasswordInput, SegmentedControl, Select, SimpleGrid, Stack, Switch, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, PasswordInput, SegmentedControl, Select, SimpleGrid, Switch, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api, type McpServerInput } from '../../api/endpoints.ts';
 import type { McpAuthType, McpTransport } from '../../api/types.ts';
-import { useFormState } from '../../hooks/use-form-state.ts';
+import { FormModal } from '../../components/form-modal.tsx';
+import { useFormState, useResetOnOpen } from '../../hooks/use-form-state.ts';
 import { useOrgId } from '../../hooks/use-session.ts';
 import { useStdioCommands, type McpServerView } from './mcp-stdio.ts';
 
@@ -51,7 +51,7 @@ export function McpServerFormModal({ opened, onClose, server }: { opened: boolea
   const editing = !!server;
   const stdio = useStdioCommands(opened && v.transport === 'STDIO');
   const legacyCommand = server?.transport === 'STDIO' && !server.stdioCommand && server.command;
-  useEffect(() => { if (opened) { form.setValues(initialValues(server)); form.clearErrors(); } }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
+  useResetOnOpen(form, opened, () => initialValues(server));
 
   const save = useMutation({
     mutationFn: async () => {
@@ -84,64 +84,56 @@ export function McpServerFormModal({ opened, onClose, server }: { opened: boolea
   const secretHint = server?.hasAuthSecret && server.authType === v.authType ? 'A secret is stored. Leave empty to keep it.' : 'Stored encrypted; never shown again.';
 
   return (
-    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>{editing ? `Edit ${server.name}` : 'Add MCP Server'}</Text>} size="lg">
-      <form onSubmit={(e) => { e.preventDefault(); save.mutate(); }} noValidate>
-        <Stack>
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput label="Name" required value={v.name} data-autofocus error={form.errors.name}
-              onChange={(e) => { const n = e.currentTarget.value; form.set('name', n); if (!editing && (!v.slug || v.slug === slugify(v.name))) form.set('slug', slugify(n)); }} />
-            <TextInput label="Slug" required description={`Gateway path: /v1/mcp/${v.slug || '…'}`} value={v.slug} onChange={(e) => form.set('slug', e.currentTarget.value)} error={form.errors.slug}
-              styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }} />
-          </SimpleGrid>
-          <Textarea label="Description" autosize minRows={1} maxRows={4} value={v.description} onChange={(e) => form.set('description', e.currentTarget.value)} error={form.errors.description} />
-          <div>
-            <Text size="sm" fw={500} mb={4} id="mcp-transport-label">Transport</Text>
-            <SegmentedControl fullWidth role="radiogroup" aria-labelledby="mcp-transport-label" value={v.transport} onChange={(t) => form.set('transport', t as McpTransport)}
-              data={[{ value: 'STREAMABLE_HTTP', label: 'Streamable HTTP' }, { value: 'SSE', label: 'SSE' }, { value: 'STDIO', label: 'STDIO' }]} />
-            {form.errors.transport && <Text c="red" size="xs">{form.errors.transport}</Text>}
-          </div>
-          {v.transport === 'STDIO' ? (
-            <>
-              {stdio.data && !stdio.data.configured && (
-                <Alert color="yellow" variant="light">STDIO servers are disabled on this gateway: the deployment lists no commands (ODOCK_MCP_STDIO_ALLOWLIST).</Alert>
-              )}
-              {legacyCommand && (
-                <Alert color="yellow" variant="light">This server has a command line stored before the allowlist existed; Odock never starts it. Choose a command.</Alert>
-              )}
-              <Select label="Command" required description="Commands are defined by the deployment; pick one by name." placeholder="Choose a command"
-                data={(stdio.data?.items ?? []).map((c) => c.name)} value={v.stdioCommand || null} onChange={(c) => form.set('stdioCommand', c ?? '')}
-                error={form.errors.stdioCommand} disabled={stdio.data ? !stdio.data.configured : false} />
-            </>
-          ) : (
-            <TextInput label="Endpoint URL" required placeholder="https://mcp.example.com/mcp" value={v.endpointUrl} onChange={(e) => form.set('endpointUrl', e.currentTarget.value)} error={form.errors.endpointUrl}
-              styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }} />
+    <FormModal opened={opened} onClose={onClose} title={editing ? `Edit ${server.name}` : 'Add MCP Server'} size="lg" onSubmit={() => save.mutate()} submitLabel={editing ? 'Save changes' : 'Add MCP Server'} busy={save.isPending}>
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <TextInput label="Name" required value={v.name} data-autofocus error={form.errors.name}
+          onChange={(e) => { const n = e.currentTarget.value; form.set('name', n); if (!editing && (!v.slug || v.slug === slugify(v.name))) form.set('slug', slugify(n)); }} />
+        <TextInput label="Slug" required description={`Gateway path: /v1/mcp/${v.slug || '…'}`} value={v.slug} onChange={(e) => form.set('slug', e.currentTarget.value)} error={form.errors.slug}
+          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }} />
+      </SimpleGrid>
+      <Textarea label="Description" autosize minRows={1} maxRows={4} value={v.description} onChange={(e) => form.set('description', e.currentTarget.value)} error={form.errors.description} />
+      <div>
+        <Text size="sm" fw={500} mb={4} id="mcp-transport-label">Transport</Text>
+        <SegmentedControl fullWidth role="radiogroup" aria-labelledby="mcp-transport-label" value={v.transport} onChange={(t) => form.set('transport', t as McpTransport)}
+          data={[{ value: 'STREAMABLE_HTTP', label: 'Streamable HTTP' }, { value: 'SSE', label: 'SSE' }, { value: 'STDIO', label: 'STDIO' }]} />
+        {form.errors.transport && <Text c="red" size="xs">{form.errors.transport}</Text>}
+      </div>
+      {v.transport === 'STDIO' ? (
+        <>
+          {stdio.data && !stdio.data.configured && (
+            <Alert color="yellow" variant="light">STDIO servers are disabled on this gateway: the deployment lists no commands (ODOCK_MCP_STDIO_ALLOWLIST).</Alert>
           )}
-          <Select label="Upstream authentication" data={[{ value: 'NONE', label: 'None' }, { value: 'BEARER', label: 'Bearer token' }, { value: 'BASIC', label: 'Basic (username and password)' }, { value: 'OAUTH2', label: 'OAuth2 client credentials' }]}
-            value={v.authType} onChange={(t) => form.set('authType', (t ?? 'NONE') as McpAuthType)} allowDeselect={false} error={form.errors.authType} />
-          {v.authType === 'BASIC' && <TextInput label="Username" required value={v.username} onChange={(e) => form.set('username', e.currentTarget.value)} error={form.errors.username} />}
-          {v.authType === 'OAUTH2' && (
-            <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <TextInput label="Token URL" required value={v.tokenUrl} onChange={(e) => form.set('tokenUrl', e.currentTarget.value)} error={form.errors.tokenUrl} />
-              <TextInput label="Client ID" required value={v.clientId} onChange={(e) => form.set('clientId', e.currentTarget.value)} error={form.errors.clientId} />
-              <TextInput label="Scope" value={v.scope} onChange={(e) => form.set('scope', e.currentTarget.value)} error={form.errors.scope} />
-              <TextInput label="Audience" value={v.audience} onChange={(e) => form.set('audience', e.currentTarget.value)} error={form.errors.audience} />
-            </SimpleGrid>
+          {legacyCommand && (
+            <Alert color="yellow" variant="light">This server has a command line stored before the allowlist existed; Odock never starts it. Choose a command.</Alert>
           )}
-          {v.authType !== 'NONE' && (
-            <PasswordInput label={secretLabel} description={secretHint} autoComplete="off" value={v.authSecret} onChange={(e) => form.set('authSecret', e.currentTarget.value)} error={form.errors.authSecret} />
-          )}
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TagsInput label="Allowed tools" description="If set, only these tools are exposed." value={v.allowedTools} onChange={(t) => form.set('allowedTools', t)} error={form.errors.allowedTools} />
-            <TagsInput label="Blocked tools" description="Never exposed, never callable." value={v.blockedTools} onChange={(t) => form.set('blockedTools', t)} error={form.errors.blockedTools} />
-          </SimpleGrid>
-          <Switch label="Enabled" checked={v.enabled} onChange={(e) => form.set('enabled', e.currentTarget.checked)} />
-          {form.errors._form && <Alert color="red" variant="light">{form.errors._form}</Alert>}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>Cancel</Button>
-            <Button type="submit" loading={save.isPending}>{editing ? 'Save changes' : 'Add MCP Server'}</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+          <Select label="Command" required description="Commands are defined by the deployment; pick one by name." placeholder="Choose a command"
+            data={(stdio.data?.items ?? []).map((c) => c.name)} value={v.stdioCommand || null} onChange={(c) => form.set('stdioCommand', c ?? '')}
+            error={form.errors.stdioCommand} disabled={stdio.data ? !stdio.data.configured : false} />
+        </>
+      ) : (
+        <TextInput label="Endpoint URL" required placeholder="https://mcp.example.com/mcp" value={v.endpointUrl} onChange={(e) => form.set('endpointUrl', e.currentTarget.value)} error={form.errors.endpointUrl}
+          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }} />
+      )}
+      <Select label="Upstream authentication" data={[{ value: 'NONE', label: 'None' }, { value: 'BEARER', label: 'Bearer token' }, { value: 'BASIC', label: 'Basic (username and password)' }, { value: 'OAUTH2', label: 'OAuth2 client credentials' }]}
+        value={v.authType} onChange={(t) => form.set('authType', (t ?? 'NONE') as McpAuthType)} allowDeselect={false} error={form.errors.authType} />
+      {v.authType === 'BASIC' && <TextInput label="Username" required value={v.username} onChange={(e) => form.set('username', e.currentTarget.value)} error={form.errors.username} />}
+      {v.authType === 'OAUTH2' && (
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          <TextInput label="Token URL" required value={v.tokenUrl} onChange={(e) => form.set('tokenUrl', e.currentTarget.value)} error={form.errors.tokenUrl} />
+          <TextInput label="Client ID" required value={v.clientId} onChange={(e) => form.set('clientId', e.currentTarget.value)} error={form.errors.clientId} />
+          <TextInput label="Scope" value={v.scope} onChange={(e) => form.set('scope', e.currentTarget.value)} error={form.errors.scope} />
+          <TextInput label="Audience" value={v.audience} onChange={(e) => form.set('audience', e.currentTarget.value)} error={form.errors.audience} />
+        </SimpleGrid>
+      )}
+      {v.authType !== 'NONE' && (
+        <PasswordInput label={secretLabel} description={secretHint} autoComplete="off" value={v.authSecret} onChange={(e) => form.set('authSecret', e.currentTarget.value)} error={form.errors.authSecret} />
+      )}
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <TagsInput label="Allowed tools" description="If set, only these tools are exposed." value={v.allowedTools} onChange={(t) => form.set('allowedTools', t)} error={form.errors.allowedTools} />
+        <TagsInput label="Blocked tools" description="Never exposed, never callable." value={v.blockedTools} onChange={(t) => form.set('blockedTools', t)} error={form.errors.blockedTools} />
+      </SimpleGrid>
+      <Switch label="Enabled" checked={v.enabled} onChange={(e) => form.set('enabled', e.currentTarget.checked)} />
+      {form.errors._form && <Alert color="red" variant="light">{form.errors._form}</Alert>}
+    </FormModal>
   );
 }

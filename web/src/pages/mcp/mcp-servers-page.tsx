@@ -8,8 +8,8 @@ import { Link, useNavigate } from 'react-router-dom';
 import { errorMessage } from '../../api/client.ts';
 import { api } from '../../api/endpoints.ts';
 import type { McpServer } from '../../api/types.ts';
-import { DataTable } from '../../components/data-table.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { PagedTable } from '../../components/paged-table.tsx';
 import { ReadOnlyNotice } from '../../components/read-only-notice.tsx';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
@@ -62,14 +62,9 @@ export function McpServersPage() {
         actions={<Button leftSection={<IconPlus size={16} />} onClick={() => setAdding(true)} disabled={!canMutate}>Add MCP Server</Button>}
       />
       <ReadOnlyNotice />
-      <DataTable
+      <PagedTable
         label="MCP servers"
-        rows={paged.items}
-        rowKey={(s) => s.id}
-        loading={paged.isLoading}
-        error={paged.error}
-        onRetry={paged.refetch}
-        paging={paged}
+        paged={paged}
         onRowClick={(s) => navigate(`/orgs/${orgId}/mcp-servers/${s.id}`)}
         minWidth={860}
         empty={{

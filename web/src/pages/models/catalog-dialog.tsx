@@ -1,6 +1,6 @@
 // "Batch Create Models From Provider Catalog": pick a provider and one of its keys, search and
 // filter the built-in catalog, select many, Create Selected Models (all or nothing on the server).
-import { Alert, Badge, Button, Group, Modal, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Group, Modal, Select, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconAlertCircle, IconBooks, IconSearch } from '@tabler/icons-react';
@@ -10,6 +10,7 @@ import { Link } from 'react-router-dom';
 import { errorMessage } from '../../api/client.ts';
 import { api, fetchAll } from '../../api/endpoints.ts';
 import { DataTable } from '../../components/data-table.tsx';
+import { SearchInput } from '../../components/search-input.tsx';
 import { useOrgId } from '../../hooks/use-session.ts';
 import { formatContext, formatPrice, PROVIDER_LABEL } from '../../lib/format.ts';
 import { MODEL_TYPES, modelsKey, useActiveProviders, useProviderKeys } from './model-queries.ts';
@@ -105,15 +106,7 @@ export function CatalogDialog({ opened, onClose }: { opened: boolean; onClose: (
           </Alert>
         )}
         <Group gap="sm" wrap="wrap">
-          <TextInput
-            placeholder="Search the catalog, e.g. gpt-4.1"
-            aria-label="Search the catalog"
-            leftSection={<IconSearch size={16} />}
-            value={search}
-            onChange={(e) => setSearch(e.currentTarget.value)}
-            disabled={!provider}
-            style={{ flex: '1 1 240px' }}
-          />
+          <SearchInput placeholder="Search the catalog, e.g. gpt-4.1" aria-label="Search the catalog" value={search} onSearch={setSearch} disabled={!provider} style={{ flex: '1 1 240px' }} />
           <Select
             placeholder="All types"
             aria-label="Catalog type filter"

@@ -1,40 +1,33 @@
 // A model: its mapping and pricing, policies, and the API keys granted to it (Batch Add, remove).
 import { Anchor, Badge, Button, Card, Grid, Group, Menu, Stack, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { IconCopyPlus, IconDots, IconKey, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { IconCopyPlus, IconDots, IconPencil, IconTrash } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
-import { api, fetchAll } from '../../api/endpoints.ts';
-import type { ApiKey, Model } from '../../api/types.ts';
-import { ApiKeyPickerModal } from '../../components/api-key-picker-modal.tsx';
+import { Link } from 'react-router-dom';
+import { api } from '../../api/endpoints.ts';
+import type { Model } from '../../api/types.ts';
 import { Mono } from '../../components/badges.tsx';
-import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
-import { grantedKeyColumns } from '../../components/granted-key-columns.tsx';
-import { DataTable } from '../../components/data-table.tsx';
+import { DeleteRecordDialog } from '../../components/confirm-dialog.tsx';
+import { DetailHeader } from '../../components/detail-header.tsx';
 import { DetailList } from '../../components/detail-list.tsx';
-import { PageHeader } from '../../components/page-header.tsx';
+import { GrantedKeysCard } from '../../components/granted-keys-card.tsx';
 import { PoliciesCard } from '../../components/policies-card.tsx';
-import { QueryState } from '../../components/query-state.tsx';
-import { ReadOnlyNotice } from '../../components/read-only-notice.tsx';
-import { usePagedQuery } from '../../hooks/use-paged-query.ts';
+import { RecordPage } from '../../components/query-state.tsx';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
 import { formatDateTime, formatPrice, PROVIDER_LABEL } from '../../lib/format.ts';
 import { ModelFormModal } from './model-form-modal.tsx';
 import { modelsKey, useActiveProviders, useProviderKeys } from './model-queries.ts';
 
+const SECTION = { label: 'Models', path: 'models' };
+
 export function ModelDetailPage() {
-  const orgId = useOrgId();
-  const { modelId = '' } = useParams();
-  const query = useQuery({ queryKey: [...modelsKey(orgId), modelId], queryFn: () => api.getModel(orgId, modelId) });
-  return <QueryState query={query} what="model">{(m) => <ModelDetail model={m} />}</QueryState>;
+  return <RecordPage param="modelId" what="model" queryKey={(o, id) => [...modelsKey(o), id]} fetch={api.getModel}>{(m) => <ModelDetail model={m} />}</RecordPage>;
 }
 
 function ModelDetail({ model }: { model: Model }) {
   const orgId = useOrgId();
   const canMutate = useCanMutate();
   const qc = useQueryClient();
-  const navigate = useNavigate();
   const { byId } = useActiveProviders(orgId);
   const provider = byId.get(model.providerId);
   const keys = useProviderKeys(orgId, model.providerId);
@@ -43,8 +36,8 @@ function ModelDetail({ model }: { model: Model }) {
 
   return (
     <>
-      <PageHeader
-        crumbs={[{ label: 'Models', to: `/orgs/${orgId}/models` }]}
+      <DetailHeader
+        section={SECTION}
         title={model.name}
         badges={<Badge variant="light" color="gray" radius="sm">{model.type}</Badge>}
         description={<>Requests for <b>{model.name}</b> go to {provider ? (provider.name || PROVIDER_LABEL[provider.type]) : 'its provider'} as <code>{model.slug}</code>.</>}
@@ -61,7 +54,6 @@ function ModelDetail({ model }: { model: Model }) {
           </>
         )}
       />
-      <ReadOnlyNotice />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 5 }}>
           <Stack gap="lg">
@@ -95,18 +87,16 @@ function ModelDetail({ model }: { model: Model }) {
       </Grid>
       <ModelFormModal opened={dialog === 'edit'} onClose={() => setDialog(null)} mode={{ kind: 'edit', model }} />
       <ModelFormModal opened={dialog === 'variant'} onClose={() => setDialog(null)} mode={{ kind: 'variant', of: model }} />
-      <ConfirmDialog
+      <DeleteRecordDialog
         opened={dialog === 'delete'}
         onClose={() => setDialog(null)}
         title={`Delete model ${model.name}?`}
         message="Clients requesting this name get model_not_found, and every API key grant for it is removed."
         confirmLabel="Delete model"
-        onConfirm={async () => {
-          await api.deleteModel(orgId, model.id);
-          await qc.invalidateQueries({ queryKey: modelsKey(orgId) });
-          notifications.show({ color: 'teal', message: `Model ${model.name} deleted` });
-          navigate(`/orgs/${orgId}/models`);
-        }}
+        remove={() => api.deleteModel(orgId, model.id)}
+        invalidate={modelsKey(orgId)}
+        done={`Model ${model.name} deleted`}
+        section={SECTION}
       />
     </>
   );
@@ -114,61 +104,18 @@ function ModelDetail({ model }: { model: Model }) {
 
 function ModelKeysCard({ model }: { model: Model }) {
   const orgId = useOrgId();
-  const canMutate = useCanMutate();
-  const qc = useQueryClient();
-  const key = [...modelsKey(orgId), model.id, 'api-keys'];
-  const paged = usePagedQuery(key, (q) => api.listModelApiKeys(orgId, model.id, q));
-  const all = useQuery({ queryKey: [...key, 'ids'], queryFn: () => fetchAll((q) => api.listModelApiKeys(orgId, model.id, q)) });
-  const [adding, setAdding] = useState(false);
-  const [removing, setRemoving] = useState<ApiKey | null>(null);
-  const refresh = () => qc.invalidateQueries({ queryKey: key });
-
   return (
-    <Card withBorder radius="md" padding={0}>
-      <Group justify="space-between" p="lg" pb="sm">
-        <div>
-          <Title order={4}>API keys with access</Title>
-          <Text size="sm" c="dimmed">Only these keys may call {model.name}.</Text>
-        </div>
-        {canMutate && <Button leftSection={<IconPlus size={16} />} onClick={() => setAdding(true)}>Batch Add</Button>}
-      </Group>
-      <DataTable
-        label="API keys with access"
-        withBorder={false}
-        rows={paged.items}
-        rowKey={(k) => k.id}
-        loading={paged.isLoading}
-        error={paged.error}
-        onRetry={paged.refetch}
-        paging={paged}
-        minWidth={520}
-        empty={{ icon: <IconKey size={22} />, title: 'No key can call this model yet', description: 'Grant access to keys with Batch Add, or from a key\'s Model Access tab.' }}
-        columns={grantedKeyColumns(orgId, { canMutate, onRemove: setRemoving })}
-      />
-      <ApiKeyPickerModal
-        opened={adding}
-        onClose={() => setAdding(false)}
-        title={`Grant ${model.name} to API keys`}
-        confirmLabel="Grant Model Access"
-        excludeIds={new Set((all.data?.items ?? []).map((k) => k.id))}
-        onConfirm={async (ids) => {
-          await api.grantModelApiKeys(orgId, model.id, ids);
-          await refresh();
-          notifications.show({ color: 'teal', message: `${ids.length} key${ids.length === 1 ? '' : 's'} can now call ${model.name}` });
-        }}
-      />
-      <ConfirmDialog
-        opened={removing !== null}
-        onClose={() => setRemoving(null)}
-        title="Remove access?"
-        message={<>Key <b>{removing?.name ?? removing?.maskedKey}</b> will be refused (model_not_allowed) when it calls {model.name}.</>}
-        confirmLabel="Remove access"
-        onConfirm={async () => {
-          await api.removeModelApiKey(orgId, model.id, removing!.id);
-          await refresh();
-        }}
-      />
-    </Card>
+    <GrantedKeysCard
+      name={model.name}
+      queryKey={[...modelsKey(orgId), model.id, 'api-keys']}
+      description={<>Only these keys may call {model.name}.</>}
+      verb={`call ${model.name}`}
+      refusal={<>(model_not_allowed) when it calls {model.name}</>}
+      grantLabel="Grant Model Access"
+      empty={{ title: 'No key can call this model yet', description: 'Grant access to keys with Batch Add, or from a key\'s Model Access tab.' }}
+      fetchPage={(q) => api.listModelApiKeys(orgId, model.id, q)}
+      grant={(ids) => api.grantModelApiKeys(orgId, model.id, ids)}
+      remove={(keyId) => api.removeModelApiKey(orgId, model.id, keyId)}
+    />
   );
 }
-

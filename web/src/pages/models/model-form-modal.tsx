@@ -1,12 +1,12 @@
 // Add Model (manual), Add Variant (same upstream, another name) and Edit Model share this form.
-import { Button, Group, Modal, NumberInput, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { NumberInput, Select, SimpleGrid, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
 import type { Model } from '../../api/types.ts';
-import { useFormState } from '../../hooks/use-form-state.ts';
+import { FormModal } from '../../components/form-modal.tsx';
+import { useFormState, useResetOnOpen } from '../../hooks/use-form-state.ts';
 import { useOrgId } from '../../hooks/use-session.ts';
 import { PROVIDER_LABEL } from '../../lib/format.ts';
 import { MODEL_TYPES, modelsKey, useActiveProviders, useProviderKeys } from './model-queries.ts';
@@ -42,7 +42,7 @@ export function ModelFormModal({ opened, onClose, mode = { kind: 'create' } }: {
   const form = useFormState(initialValues(mode));
   const v = form.values;
   const keys = useProviderKeys(orgId, v.providerId || null);
-  useEffect(() => { if (opened) { form.setValues(initialValues(mode)); form.clearErrors(); } }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
+  useResetOnOpen(form, opened, () => initialValues(mode));
 
   const pricing = () => {
     const p: Record<string, number> = {};
@@ -92,71 +92,63 @@ export function ModelFormModal({ opened, onClose, mode = { kind: 'create' } }: {
   );
 
   return (
-    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>{title}</Text>} size="lg">
-      <form onSubmit={(e) => { e.preventDefault(); save.mutate(); }} noValidate>
-        <Stack>
-          {mode.kind === 'variant' && (
-            <Text size="sm" c="dimmed">
-              A variant is another model name for the same upstream model, so it can carry its own pricing, policies and grants (e.g. a per-client name).
-            </Text>
-          )}
-          <TextInput
-            label="Name"
-            description="The model name clients send, unique in this organisation."
-            required
-            data-autofocus
-            value={v.name}
-            onChange={(e) => form.set('name', e.currentTarget.value)}
-            error={form.errors.name}
-          />
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <Select
-              label="Provider"
-              required
-              data={providers.map((p) => ({ value: p.id, label: p.name || PROVIDER_LABEL[p.type] || p.type }))}
-              value={v.providerId || null}
-              onChange={(x) => { form.set('providerId', x ?? ''); form.set('providerApiKeyId', ''); }}
-              disabled={mode.kind !== 'create'}
-              error={form.errors.providerId}
-            />
-            <Select
-              label="Provider key"
-              data={(keys.data?.items ?? []).filter((k) => !k.revoked || k.id === v.providerApiKeyId).map((k) => ({ value: k.id, label: `${k.name} (…${k.keyPreview})` }))}
-              value={v.providerApiKeyId || null}
-              onChange={(x) => form.set('providerApiKeyId', x ?? '')}
-              disabled={!v.providerId}
-              clearable
-              placeholder={v.providerId ? 'Select a key' : 'Select a provider first'}
-              error={form.errors.providerApiKeyId}
-            />
-          </SimpleGrid>
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput
-              label="Upstream slug"
-              description="The model id the provider knows."
-              required
-              value={v.slug}
-              onChange={(e) => form.set('slug', e.currentTarget.value)}
-              error={form.errors.slug}
-              styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-            />
-            <Select label="Type" data={[...MODEL_TYPES]} value={v.type} onChange={(x) => form.set('type', x ?? 'chat')} allowDeselect={false} error={form.errors.type} />
-          </SimpleGrid>
-          <div>
-            <Text size="sm" fw={500} mb={4}>Pricing (USD per million tokens)</Text>
-            <SimpleGrid cols={{ base: 1, sm: 3 }}>
-              {price('inputPerMTok', 'Input')}
-              {price('outputPerMTok', 'Output')}
-              {price('cachedInputPerMTok', 'Cached input')}
-            </SimpleGrid>
-          </div>
-          {form.errors._form && <Text c="red" size="sm">{form.errors._form}</Text>}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>Cancel</Button>
-            <Button type="submit" loading={save.isPending}>{mode.kind === 'edit' ? 'Save changes' : 'Create model'}</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal opened={opened} onClose={onClose} title={title} size="lg" onSubmit={() => save.mutate()} submitLabel={mode.kind === 'edit' ? 'Save changes' : 'Create model'} busy={save.isPending}>
+      {mode.kind === 'variant' && (
+        <Text size="sm" c="dimmed">
+          A variant is another model name for the same upstream model, so it can carry its own pricing, policies and grants (e.g. a per-client name).
+        </Text>
+      )}
+      <TextInput
+        label="Name"
+        description="The model name clients send, unique in this organisation."
+        required
+        data-autofocus
+        value={v.name}
+        onChange={(e) => form.set('name', e.currentTarget.value)}
+        error={form.errors.name}
+      />
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <Select
+          label="Provider"
+          required
+          data={providers.map((p) => ({ value: p.id, label: p.name || PROVIDER_LABEL[p.type] || p.type }))}
+          value={v.providerId || null}
+          onChange={(x) => { form.set('providerId', x ?? ''); form.set('providerApiKeyId', ''); }}
+          disabled={mode.kind !== 'create'}
+          error={form.errors.providerId}
+        />
+        <Select
+          label="Provider key"
+          data={(keys.data?.items ?? []).filter((k) => !k.revoked || k.id === v.providerApiKeyId).map((k) => ({ value: k.id, label: `${k.name} (…${k.keyPreview})` }))}
+          value={v.providerApiKeyId || null}
+          onChange={(x) => form.set('providerApiKeyId', x ?? '')}
+          disabled={!v.providerId}
+          clearable
+          placeholder={v.providerId ? 'Select a key' : 'Select a provider first'}
+          error={form.errors.providerApiKeyId}
+        />
+      </SimpleGrid>
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <TextInput
+          label="Upstream slug"
+          description="The model id the provider knows."
+          required
+          value={v.slug}
+          onChange={(e) => form.set('slug', e.currentTarget.value)}
+          error={form.errors.slug}
+          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+        />
+        <Select label="Type" data={[...MODEL_TYPES]} value={v.type} onChange={(x) => form.set('type', x ?? 'chat')} allowDeselect={false} error={form.errors.type} />
+      </SimpleGrid>
+      <div>
+        <Text size="sm" fw={500} mb={4}>Pricing (USD per million tokens)</Text>
+        <SimpleGrid cols={{ base: 1, sm: 3 }}>
+          {price('inputPerMTok', 'Input')}
+          {price('outputPerMTok', 'Output')}
+          {price('cachedInputPerMTok', 'Cached input')}
+        </SimpleGrid>
+      </div>
+      {form.errors._form && <Text c="red" size="sm">{form.errors._form}</Text>}
+    </FormModal>
   );
 }

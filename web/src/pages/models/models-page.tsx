@@ -1,21 +1,22 @@
 // Models: the organisation's model records with provider, slug, type and pricing; Add From
 // Catalog (seed: "Add Models From the Catalog") and a manual Add Model.
-import { Badge, Button, Group, Select, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Select, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconBooks, IconCpu, IconPlus, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
-import { DataTable } from '../../components/data-table.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { PagedTable } from '../../components/paged-table.tsx';
 import { ReadOnlyNotice } from '../../components/read-only-notice.tsx';
+import { SearchInput } from '../../components/search-input.tsx';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
 import { formatDateTime, formatPrice, PROVIDER_LABEL } from '../../lib/format.ts';
 import { ProviderMark } from '../providers/provider-mark.tsx';
 import { CatalogDialog } from './catalog-dialog.tsx';
-import { MODEL_TYPES, modelsKey, useActiveProviders } from './model-queries.ts';
 import { ModelFormModal } from './model-form-modal.tsx';
+import { MODEL_TYPES, modelsKey, useActiveProviders } from './model-queries.ts';
 
 export function ModelsPage() {
   const orgId = useOrgId();
@@ -45,14 +46,7 @@ export function ModelsPage() {
       />
       <ReadOnlyNotice />
       <Group mb="md" gap="sm" wrap="wrap">
-        <TextInput
-          placeholder="Search name or slug"
-          aria-label="Search models"
-          leftSection={<IconSearch size={16} />}
-          value={search}
-          onChange={(e) => setSearch(e.currentTarget.value)}
-          w={{ base: '100%', sm: 260 }}
-        />
+        <SearchInput placeholder="Search name or slug" aria-label="Search models" value={search} onSearch={setSearch} w={{ base: '100%', sm: 260 }} />
         <Select
           placeholder="All providers"
           aria-label="Filter by provider"
@@ -72,14 +66,9 @@ export function ModelsPage() {
           w={{ base: '48%', sm: 160 }}
         />
       </Group>
-      <DataTable
+      <PagedTable
         label="Models"
-        rows={paged.items}
-        rowKey={(m) => m.id}
-        loading={paged.isLoading}
-        error={paged.error}
-        onRetry={paged.refetch}
-        paging={paged}
+        paged={paged}
         onRowClick={(m) => navigate(`/orgs/${orgId}/models/${m.id}`)}
         minWidth={960}
         empty={filtered

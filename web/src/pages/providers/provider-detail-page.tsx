@@ -3,16 +3,15 @@
 import { Badge, Button, Card, Grid, Group, NumberInput, PasswordInput, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconKey, IconLock, IconTrash } from '@tabler/icons-react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { useNavigate, useParams } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
 import type { Provider, ProviderKey } from '../../api/types.ts';
-import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
-import { DataTable } from '../../components/data-table.tsx';
-import { PageHeader } from '../../components/page-header.tsx';
-import { QueryState } from '../../components/query-state.tsx';
-import { ReadOnlyNotice } from '../../components/read-only-notice.tsx';
+import { ConfirmDialog, DeleteRecordDialog } from '../../components/confirm-dialog.tsx';
+import { DetailHeader } from '../../components/detail-header.tsx';
+import { PagedTable } from '../../components/paged-table.tsx';
+import { RecordPage } from '../../components/query-state.tsx';
+import { TableCard } from '../../components/table-card.tsx';
 import { useFormState } from '../../hooks/use-form-state.ts';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
@@ -24,25 +23,22 @@ export function providerKeysKey(orgId: string, providerId: string) {
   return ['org', orgId, 'providers', providerId, 'keys'] as const;
 }
 
+const SECTION = { label: 'Providers', path: 'providers' };
+
 export function ProviderDetailPage() {
-  const orgId = useOrgId();
-  const { providerId = '' } = useParams();
-  const query = useQuery({ queryKey: ['org', orgId, 'providers', providerId], queryFn: () => api.getProvider(orgId, providerId) });
-  return <QueryState query={query} what="provider">{(p) => <ProviderDetail provider={p} />}</QueryState>;
+  return <RecordPage param="providerId" what="provider" queryKey={(o, id) => ['org', o, 'providers', id]} fetch={api.getProvider}>{(p) => <ProviderDetail provider={p} />}</RecordPage>;
 }
 
 function ProviderDetail({ provider }: { provider: Provider }) {
   const orgId = useOrgId();
   const canMutate = useCanMutate();
-  const navigate = useNavigate();
-  const qc = useQueryClient();
   const [confirmDelete, setConfirmDelete] = useState(false);
   const label = PROVIDER_LABEL[provider.type] ?? provider.type;
 
   return (
     <>
-      <PageHeader
-        crumbs={[{ label: 'Providers', to: `/orgs/${orgId}/providers` }]}
+      <DetailHeader
+        section={SECTION}
         title={<Group gap="sm" component="span"><ProviderMark type={provider.type} size={34} />{provider.name || label}</Group>}
         badges={provider.enabled ? <Badge color="teal" variant="light">Enabled</Badge> : <Badge color="gray" variant="light">Disabled</Badge>}
         description={`${label} provider. Requests for this organisation's ${label} models are forwarded to the base URL below with one of its provider keys.`}
@@ -50,7 +46,6 @@ function ProviderDetail({ provider }: { provider: Provider }) {
           <Button variant="default" color="red" leftSection={<IconTrash size={16} />} onClick={() => setConfirmDelete(true)}>Deactivate</Button>
         )}
       />
-      <ReadOnlyNotice />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 7 }}>
           <Stack gap="lg">
@@ -62,17 +57,15 @@ function ProviderDetail({ provider }: { provider: Provider }) {
           <AddProviderKeyCard provider={provider} />
         </Grid.Col>
       </Grid>
-      <ConfirmDialog
+      <DeleteRecordDialog
         opened={confirmDelete}
         onClose={() => setConfirmDelete(false)}
         title={`Deactivate ${label}?`}
         message="This deletes the provider and its encrypted keys. Models that use it stop working until the provider is activated and configured again."
         confirmLabel="Deactivate provider"
-        onConfirm={async () => {
-          await api.deleteProvider(orgId, provider.id);
-          await qc.invalidateQueries({ queryKey: providersKey(orgId) });
-          navigate(`/orgs/${orgId}/providers`);
-        }}
+        remove={() => api.deleteProvider(orgId, provider.id)}
+        invalidate={providersKey(orgId)}
+        section={SECTION}
       />
     </>
   );
@@ -204,21 +197,12 @@ function ProviderKeysCard({ provider }: { provider: Provider }) {
   const refresh = () => qc.invalidateQueries({ queryKey: providerKeysKey(orgId, provider.id) });
 
   return (
-    <Card withBorder radius="md" padding={0} component="section" aria-label="Provider keys">
-      <Stack gap={2} p="lg" pb="sm">
-        <Title order={4}>Provider keys</Title>
-        <Text size="sm" c="dimmed">Only the name and the last four characters are ever shown.</Text>
-      </Stack>
-      <DataTable
+    <TableCard component="section" aria-label="Provider keys" title="Provider keys" description="Only the name and the last four characters are ever shown.">
+      <PagedTable
         label="Provider keys"
         withBorder={false}
         minWidth={480}
-        rows={paged.items}
-        rowKey={(k) => k.id}
-        loading={paged.isLoading}
-        error={paged.error}
-        onRetry={paged.refetch}
-        paging={paged}
+        paged={paged}
         empty={{ icon: <IconKey size={22} />, title: 'No provider keys yet', description: 'Add one with the Add Provider Key card to start routing requests.' }}
         columns={[
           { key: 'name', header: 'Name', render: (k) => <Text size="sm" fw={500}>{k.name}</Text> },
@@ -255,7 +239,7 @@ function ProviderKeysCard({ provider }: { provider: Provider }) {
           }
         }}
       />
-    </Card>
+    </TableCard>
   );
 }
 

@@ -1,7 +1,7 @@
 // Providers: one card per provider type; Activate creates it with the type's default base URL,
 // Configure opens its detail page (seed: Initial Setup, "Activate the Provider").
-import { Badge, Button, Card, Group, Modal, SimpleGrid, Skeleton, Stack, Text, TextInput, Tooltip } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { Badge, Button, Card, Group, SimpleGrid, Skeleton, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import { useState } from 'react';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconArrowRight, IconBolt } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -10,10 +10,11 @@ import { errorMessage } from '../../api/client.ts';
 import { api } from '../../api/endpoints.ts';
 import type { ProviderSlot } from '../../api/types.ts';
 import { EnabledBadge } from '../../components/badges.tsx';
+import { FormModal } from '../../components/form-modal.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { QueryState } from '../../components/query-state.tsx';
 import { ReadOnlyNotice } from '../../components/read-only-notice.tsx';
-import { useFormState } from '../../hooks/use-form-state.ts';
+import { useFormState, useResetOnOpen } from '../../hooks/use-form-state.ts';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
 import { ProviderMark } from './provider-mark.tsx';
 
@@ -149,7 +150,7 @@ function ProviderCard({ slot }: { slot: ProviderSlot }) {
 function ActivateWithUrlModal(p: { opened: boolean; onClose: () => void; name: string; onActivate: (baseUrl: string) => Promise<void> }) {
   const form = useFormState({ baseUrl: '' });
   const [busy, setBusy] = useState(false);
-  useEffect(() => { if (p.opened) { form.setValues({ baseUrl: '' }); form.clearErrors(); } }, [p.opened]); // eslint-disable-line react-hooks/exhaustive-deps
+  useResetOnOpen(form, p.opened, () => ({ baseUrl: '' }));
   const submit = async () => {
     setBusy(true);
     try {
@@ -161,18 +162,10 @@ function ActivateWithUrlModal(p: { opened: boolean; onClose: () => void; name: s
     }
   };
   return (
-    <Modal opened={p.opened} onClose={p.onClose} title={<Text fw={600}>Activate {p.name}</Text>}>
-      <form onSubmit={(e) => { e.preventDefault(); void submit(); }} noValidate>
-        <Stack>
-          <Text size="sm" c="dimmed">This provider has no default endpoint. Enter the base URL Odock should call.</Text>
-          <TextInput label="Base URL" required data-autofocus placeholder="https://my-resource.openai.azure.com/openai/v1" value={form.values.baseUrl}
-            onChange={(e) => form.set('baseUrl', e.currentTarget.value)} error={form.errors.baseUrl ?? form.errors._form} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={p.onClose}>Cancel</Button>
-            <Button type="submit" loading={busy}>Activate</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal opened={p.opened} onClose={p.onClose} title={<>Activate {p.name}</>} onSubmit={() => void submit()} submitLabel="Activate" busy={busy}>
+      <Text size="sm" c="dimmed">This provider has no default endpoint. Enter the base URL Odock should call.</Text>
+      <TextInput label="Base URL" required data-autofocus placeholder="https://my-resource.openai.azure.com/openai/v1" value={form.values.baseUrl}
+        onChange={(e) => form.set('baseUrl', e.currentTarget.value)} error={form.errors.baseUrl ?? form.errors._form} />
+    </FormModal>
   );
 }

@@ -1,13 +1,14 @@
 // The access tokens of this organisation's operators, for its admins: whose, when they expire,
 // and a way to end one (a leaver's, a leaked one). The secret itself is never shown here.
-import { Button, Card, Code, Text, Title } from '@mantine/core';
+import { Button, Code, Text } from '@mantine/core';
 import { IconKey } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api/endpoints.ts';
 import type { OrgOperatorToken } from '../../api/types.ts';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
-import { DataTable } from '../../components/data-table.tsx';
+import { PagedTable } from '../../components/paged-table.tsx';
+import { TableCard } from '../../components/table-card.tsx';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { formatDateTime, formatRelative } from '../../lib/format.ts';
 
@@ -18,20 +19,11 @@ export function OrgTokensCard({ orgId }: { orgId: string }) {
   const paged = usePagedQuery(key, (q) => api.listOrgOperatorTokens(orgId, q));
   const [revoking, setRevoking] = useState<OrgOperatorToken | null>(null);
   return (
-    <Card withBorder radius="md" padding={0}>
-      <div style={{ padding: 'var(--mantine-spacing-lg)', paddingBottom: 'var(--mantine-spacing-sm)' }}>
-        <Title order={4}>Operator tokens in this organisation</Title>
-        <Text size="sm" c="dimmed">Access tokens of this organisation's operators. Revoke one to stop the scripts using it.</Text>
-      </div>
-      <DataTable
+    <TableCard title="Operator tokens in this organisation" description="Access tokens of this organisation's operators. Revoke one to stop the scripts using it.">
+      <PagedTable
         label="Operator tokens"
         withBorder={false}
-        rows={paged.items}
-        rowKey={(t) => t.id}
-        loading={paged.isLoading}
-        error={paged.error}
-        onRetry={paged.refetch}
-        paging={paged}
+        paged={paged}
         minWidth={640}
         empty={{ icon: <IconKey size={22} />, title: 'No operator tokens', description: 'None of this organisation\'s operators has an access token.' }}
         columns={[
@@ -54,6 +46,6 @@ export function OrgTokensCard({ orgId }: { orgId: string }) {
           await qc.invalidateQueries({ queryKey: ['tokens'] });
         }}
       />
-    </Card>
+    </TableCard>
   );
 }

@@ -1,7 +1,7 @@
 // Settings: the organisation (name, organisation-wide policies, its operators' tokens for admins),
 // the operator's password, and their own access tokens for scripts and CI (sent as
 // Authorization: Bearer on /api; shown once; they expire).
-import { Alert, Button, Card, Code, Group, Modal, NumberInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Code, Group, NumberInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconKey, IconPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -10,11 +10,13 @@ import { useParams } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
 import type { OperatorToken, Organisation } from '../../api/types.ts';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
-import { DataTable } from '../../components/data-table.tsx';
+import { FormModal } from '../../components/form-modal.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { PagedTable } from '../../components/paged-table.tsx';
 import { PoliciesCard } from '../../components/policies-card.tsx';
 import { SecretField } from '../../components/secret-field.tsx';
-import { useFormState } from '../../hooks/use-form-state.ts';
+import { TableCard } from '../../components/table-card.tsx';
+import { useFormState, useResetOnOpen } from '../../hooks/use-form-state.ts';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { meQueryKey, useIsAdmin } from '../../hooks/use-session.ts';
 import { formatDateTime, formatRelative } from '../../lib/format.ts';
@@ -86,28 +88,20 @@ function TokensCard() {
   const [created, setCreated] = useState<OperatorToken | null>(null);
   const [deleting, setDeleting] = useState<OperatorToken | null>(null);
   return (
-    <Card withBorder radius="md" padding={0}>
-      <Group justify="space-between" p="lg" pb="sm">
-        <div>
-          <Title order={4}>Access tokens</Title>
-          <Text size="sm" c="dimmed">For scripts and CI: send as <Code>Authorization: Bearer …</Code> to <Code>/api</Code>. They act as you, with your roles.</Text>
-        </div>
-        <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>Create token</Button>
-      </Group>
+    <TableCard
+      title="Access tokens"
+      description={<>For scripts and CI: send as <Code>Authorization: Bearer …</Code> to <Code>/api</Code>. They act as you, with your roles.</>}
+      action={<Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>Create token</Button>}
+    >
       {created?.token && (
         <Stack px="lg" pb="md">
           <SecretField label={`New token "${created.name}"`} value={created.token} warning="Copy this token now: it is shown only once." />
         </Stack>
       )}
-      <DataTable
+      <PagedTable
         label="Access tokens"
         withBorder={false}
-        rows={paged.items}
-        rowKey={(t) => t.id}
-        loading={paged.isLoading}
-        error={paged.error}
-        onRetry={paged.refetch}
-        paging={paged}
+        paged={paged}
         minWidth={520}
         empty={{ icon: <IconKey size={22} />, title: 'No access tokens', description: 'Create one to call the admin API from a script.' }}
         columns={[
@@ -132,14 +126,13 @@ function TokensCard() {
           await qc.invalidateQueries({ queryKey: ['tokens'] });
         }}
       />
-    </Card>
+    </TableCard>
   );
 }
 
 function CreateTokenModal({ opened, onClose, onCreated }: { opened: boolean; onClose: () => void; onCreated: (t: OperatorToken) => Promise<void> }) {
   const form = useFormState({ name: '', expiresInDays: '' as number | string });
-  // Reset when opening, not when closing: the dialog fades out showing what was submitted.
-  useEffect(() => { if (opened) { form.setValues({ name: '', expiresInDays: '' }); form.clearErrors(); } }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
+  useResetOnOpen(form, opened, () => ({ name: '', expiresInDays: '' }));
   const close = onClose;
   const create = useMutation({
     mutationFn: () => api.createToken(form.values.name.trim(), typeof form.values.expiresInDays === 'number' ? form.values.expiresInDays : undefined),
@@ -147,15 +140,10 @@ function CreateTokenModal({ opened, onClose, onCreated }: { opened: boolean; onC
     onError: (err) => form.showApiError(err),
   });
   return (
-    <Modal opened={opened} onClose={close} title={<Text fw={600}>Create access token</Text>}>
-      <form onSubmit={(e) => { e.preventDefault(); create.mutate(); }} noValidate>
-        <Stack>
-          <TextInput label="Name" required data-autofocus placeholder="e.g. ci-deploy" value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} />
-          <NumberInput label="Expires in (days)" description="Optional. Shorter than the deployment's default lifetime (90 days unless configured)." min={1} allowDecimal={false} value={form.values.expiresInDays} onChange={(v) => form.set('expiresInDays', v)} error={form.errors.expiresInDays} />
-          {form.errors._form && <Alert color="red" variant="light">{form.errors._form}</Alert>}
-          <Group justify="flex-end"><Button variant="default" onClick={close}>Cancel</Button><Button type="submit" loading={create.isPending}>Create token</Button></Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal opened={opened} onClose={close} title="Create access token" onSubmit={() => create.mutate()} submitLabel="Create token" busy={create.isPending}>
+      <TextInput label="Name" required data-autofocus placeholder="e.g. ci-deploy" value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} />
+      <NumberInput label="Expires in (days)" description="Optional. Shorter than the deployment's default lifetime (90 days unless configured)." min={1} allowDecimal={false} value={form.values.expiresInDays} onChange={(v) => form.set('expiresInDays', v)} error={form.errors.expiresInDays} />
+      {form.errors._form && <Alert color="red" variant="light">{form.errors._form}</Alert>}
+    </FormModal>
   );
 }

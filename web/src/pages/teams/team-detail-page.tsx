@@ -1,30 +1,29 @@
 // A team: rename, members (add / remove), its TEAM keys, policies, delete.
-import { Alert, Button, Card, Grid, Group, Modal, Select, Stack, Text, TextInput, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { IconKey, IconPencil, IconTrash, IconUserPlus, IconUsers } from '@tabler/icons-react';
+import { Alert, Button, Grid, Select, Stack, Text, TextInput } from '@mantine/core';
+import { IconKey, IconUserPlus, IconUsers } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
 import { api, fetchAll } from '../../api/endpoints.ts';
 import type { Team, User } from '../../api/types.ts';
 import { KeyStatusBadge, Mono, RoleBadge } from '../../components/badges.tsx';
-import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
-import { DataTable } from '../../components/data-table.tsx';
-import { PageHeader } from '../../components/page-header.tsx';
+import { ConfirmDialog, DeleteRecordDialog } from '../../components/confirm-dialog.tsx';
+import { DetailHeader, EditDeleteActions } from '../../components/detail-header.tsx';
+import { FormModal } from '../../components/form-modal.tsx';
+import { PagedTable } from '../../components/paged-table.tsx';
 import { PoliciesCard } from '../../components/policies-card.tsx';
-import { QueryState } from '../../components/query-state.tsx';
-import { ReadOnlyNotice } from '../../components/read-only-notice.tsx';
-import { useFormState } from '../../hooks/use-form-state.ts';
+import { RecordPage } from '../../components/query-state.tsx';
+import { TableCard } from '../../components/table-card.tsx';
+import { useFormState, useResetOnOpen } from '../../hooks/use-form-state.ts';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { useIsAdmin, useOrgId } from '../../hooks/use-session.ts';
 import { formatRelative } from '../../lib/format.ts';
 import { teamsKey } from './teams-page.tsx';
 
+const SECTION = { label: 'Teams', path: 'teams' };
+
 export function TeamDetailPage() {
-  const orgId = useOrgId();
-  const { teamId = '' } = useParams();
-  const query = useQuery({ queryKey: [...teamsKey(orgId), teamId], queryFn: () => api.getTeam(orgId, teamId) });
-  return <QueryState query={query} what="team">{(t) => <TeamDetail team={t} />}</QueryState>;
+  return <RecordPage param="teamId" what="team" queryKey={(o, id) => [...teamsKey(o), id]} fetch={api.getTeam}>{(t) => <TeamDetail team={t} />}</RecordPage>;
 }
 
 function TeamDetail({ team }: { team: Team }) {
@@ -40,34 +39,24 @@ function TeamDetail({ team }: { team: Team }) {
 
   return (
     <>
-      <PageHeader
-        crumbs={[{ label: 'Teams', to: `/orgs/${orgId}/teams` }]}
+      <DetailHeader
+        section={SECTION}
+        need="admin"
         title={team.name}
-        actions={isAdmin && (
-          <>
-            <Button variant="default" leftSection={<IconPencil size={16} />} onClick={() => setDialog('rename')}>Rename</Button>
-            <Button variant="light" color="red" leftSection={<IconTrash size={16} />} onClick={() => setDialog('delete')}>Delete</Button>
-          </>
-        )}
+        actions={isAdmin && <EditDeleteActions editLabel="Rename" onEdit={() => setDialog('rename')} onDelete={() => setDialog('delete')} />}
       />
-      <ReadOnlyNotice need="admin" />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 7 }}>
           <Stack gap="lg">
-            <Card withBorder radius="md" padding={0}>
-              <Group justify="space-between" p="lg" pb="sm">
-                <div><Title order={4}>Members</Title><Text size="sm" c="dimmed">Users of this organisation in the team.</Text></div>
-                {isAdmin && <Button leftSection={<IconUserPlus size={16} />} onClick={() => setDialog('add')}>Add member</Button>}
-              </Group>
-              <DataTable
+            <TableCard
+              title="Members"
+              description="Users of this organisation in the team."
+              action={isAdmin && <Button leftSection={<IconUserPlus size={16} />} onClick={() => setDialog('add')}>Add member</Button>}
+            >
+              <PagedTable
                 label="Team members"
                 withBorder={false}
-                rows={members.items}
-                rowKey={(u) => u.id}
-                loading={members.isLoading}
-                error={members.error}
-                onRetry={members.refetch}
-                paging={members}
+                paged={members}
                 minWidth={480}
                 empty={{ icon: <IconUsers size={22} />, title: 'No members yet' }}
                 columns={[
@@ -76,17 +65,13 @@ function TeamDetail({ team }: { team: Team }) {
                   { key: 'x', header: '', align: 'right', render: (u) => isAdmin && <Button size="xs" variant="subtle" color="red" onClick={() => setRemoving(u)}>Remove</Button> },
                 ]}
               />
-            </Card>
-            <Card withBorder radius="md" padding={0}>
-              <Stack gap={2} p="lg" pb="sm"><Title order={4}>Team keys</Title><Text size="sm" c="dimmed">TEAM API keys owned by {team.name}.</Text></Stack>
-              <DataTable
+            </TableCard>
+            <TableCard title="Team keys" description={<>TEAM API keys owned by {team.name}.</>}>
+              <PagedTable
                 label="Team keys"
                 withBorder={false}
-                rows={keys.items}
-                rowKey={(k) => k.id}
-                loading={keys.isLoading}
-                error={keys.error}
-                paging={keys}
+                paged={keys}
+                retry={false}
                 minWidth={480}
                 onRowClick={(k) => navigate(`/orgs/${orgId}/api-keys/${k.id}`)}
                 empty={{ icon: <IconKey size={22} />, title: 'No team keys', description: 'Create one on the API Keys page with type Team.' }}
@@ -97,7 +82,7 @@ function TeamDetail({ team }: { team: Team }) {
                   { key: 'used', header: 'Last used', render: (k) => <Text size="sm" c="dimmed">{formatRelative(k.lastUsedAt)}</Text> },
                 ]}
               />
-            </Card>
+            </TableCard>
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
@@ -115,18 +100,16 @@ function TeamDetail({ team }: { team: Team }) {
         confirmLabel="Remove member"
         onConfirm={async () => { await api.removeTeamMember(orgId, team.id, removing!.id); await qc.invalidateQueries({ queryKey: membersKey }); }}
       />
-      <ConfirmDialog
+      <DeleteRecordDialog
         opened={dialog === 'delete'}
         onClose={() => setDialog(null)}
         title={`Delete team ${team.name}?`}
         message="The team's TEAM keys are deleted with it, and applications using them are refused. This cannot be undone."
         confirmLabel="Delete team"
-        onConfirm={async () => {
-          await api.deleteTeam(orgId, team.id);
-          await qc.invalidateQueries({ queryKey: teamsKey(orgId) });
-          notifications.show({ color: 'teal', message: `Team ${team.name} deleted` });
-          navigate(`/orgs/${orgId}/teams`);
-        }}
+        remove={() => api.deleteTeam(orgId, team.id)}
+        invalidate={teamsKey(orgId)}
+        done={`Team ${team.name} deleted`}
+        section={SECTION}
       />
     </>
   );
@@ -136,21 +119,16 @@ function RenameTeamModal({ team, opened, onClose }: { team: Team; opened: boolea
   const orgId = useOrgId();
   const qc = useQueryClient();
   const form = useFormState({ name: team.name });
-  useEffect(() => { if (opened) { form.setValues({ name: team.name }); form.clearErrors(); } }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
+  useResetOnOpen(form, opened, () => ({ name: team.name }));
   const save = useMutation({
     mutationFn: () => api.updateTeam(orgId, team.id, { name: form.values.name.trim() }),
     onSuccess: async (t) => { qc.setQueryData([...teamsKey(orgId), team.id], t); await qc.invalidateQueries({ queryKey: teamsKey(orgId) }); onClose(); },
     onError: (err) => form.showApiError(err),
   });
   return (
-    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>Rename team</Text>}>
-      <form onSubmit={(e) => { e.preventDefault(); save.mutate(); }} noValidate>
-        <Stack>
-          <TextInput label="Name" required data-autofocus value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name ?? form.errors._form} />
-          <Group justify="flex-end"><Button variant="default" onClick={onClose}>Cancel</Button><Button type="submit" loading={save.isPending}>Save</Button></Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal opened={opened} onClose={onClose} title="Rename team" onSubmit={() => save.mutate()} submitLabel="Save" busy={save.isPending}>
+      <TextInput label="Name" required data-autofocus value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name ?? form.errors._form} />
+    </FormModal>
   );
 }
 
@@ -158,25 +136,18 @@ function AddMemberModal({ team, opened, onClose, onAdded }: { team: Team; opened
   const orgId = useOrgId();
   const users = useQuery({ queryKey: ['org', orgId, 'users', 'all'], queryFn: () => fetchAll((q) => api.listUsers(orgId, q)), enabled: opened });
   const form = useFormState({ userId: '' });
-  // Reset when opening, not when closing: the dialog fades out showing what was submitted.
-  useEffect(() => { if (opened) { form.setValues({ userId: '' }); form.clearErrors(); } }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
-  const close = onClose;
+  useResetOnOpen(form, opened, () => ({ userId: '' }));
   const add = useMutation({
     mutationFn: () => api.addTeamMember(orgId, team.id, form.values.userId),
-    onSuccess: async () => { await onAdded(); close(); },
+    onSuccess: async () => { await onAdded(); onClose(); },
     onError: (err) => form.showApiError(err),
   });
   return (
-    <Modal opened={opened} onClose={close} title={<Text fw={600}>Add member to {team.name}</Text>}>
-      <form onSubmit={(e) => { e.preventDefault(); add.mutate(); }} noValidate>
-        <Stack>
-          <Select label="User" searchable required data-autofocus placeholder="Select a user" nothingFoundMessage="No user matches"
-            data={(users.data?.items ?? []).map((u) => ({ value: u.id, label: `${u.name} (${u.email})` }))}
-            value={form.values.userId || null} onChange={(v) => form.set('userId', v ?? '')} error={form.errors.userId} />
-          {form.errors._form && <Alert color="red" variant="light">{form.errors._form}</Alert>}
-          <Group justify="flex-end"><Button variant="default" onClick={close}>Cancel</Button><Button type="submit" loading={add.isPending} disabled={!form.values.userId}>Add member</Button></Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal opened={opened} onClose={onClose} title={<>Add member to {team.name}</>} onSubmit={() => add.mutate()} submitLabel="Add member" busy={add.isPending} submitDisabled={!form.values.userId}>
+      <Select label="User" searchable required data-autofocus placeholder="Select a user" nothingFoundMessage="No user matches"
+        data={(users.data?.items ?? []).map((u) => ({ value: u.id, label: `${u.name} (${u.email})` }))}
+        value={form.values.userId || null} onChange={(v) => form.set('userId', v ?? '')} error={form.errors.userId} />
+      {form.errors._form && <Alert color="red" variant="light">{form.errors._form}</Alert>}
+    </FormModal>
   );
 }

@@ -1,14 +1,15 @@
-import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlus, IconUsersGroup } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
-import { DataTable } from '../../components/data-table.tsx';
+import { FormModal } from '../../components/form-modal.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { PagedTable } from '../../components/paged-table.tsx';
 import { ReadOnlyNotice } from '../../components/read-only-notice.tsx';
-import { useFormState } from '../../hooks/use-form-state.ts';
+import { useFormState, useResetOnOpen } from '../../hooks/use-form-state.ts';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { useIsAdmin, useOrgId } from '../../hooks/use-session.ts';
 import { formatDateTime } from '../../lib/format.ts';
@@ -29,14 +30,9 @@ export function TeamsPage() {
         actions={<Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)} disabled={!isAdmin}>Create Team</Button>}
       />
       <ReadOnlyNotice need="admin" />
-      <DataTable
+      <PagedTable
         label="Teams"
-        rows={paged.items}
-        rowKey={(t) => t.id}
-        loading={paged.isLoading}
-        error={paged.error}
-        onRetry={paged.refetch}
-        paging={paged}
+        paged={paged}
         onRowClick={(t) => navigate(`/orgs/${orgId}/teams/${t.id}`)}
         minWidth={480}
         empty={{
@@ -58,8 +54,7 @@ function CreateTeamModal({ opened, onClose }: { opened: boolean; onClose: () => 
   const orgId = useOrgId();
   const qc = useQueryClient();
   const form = useFormState({ name: '' });
-  // Reset when opening, not when closing: the dialog fades out showing what was submitted.
-  useEffect(() => { if (opened) { form.setValues({ name: '' }); form.clearErrors(); } }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
+  useResetOnOpen(form, opened, () => ({ name: '' }));
   const close = onClose;
   const create = useMutation({
     mutationFn: () => api.createTeam(orgId, form.values.name.trim()),
@@ -71,16 +66,8 @@ function CreateTeamModal({ opened, onClose }: { opened: boolean; onClose: () => 
     onError: (err) => form.showApiError(err),
   });
   return (
-    <Modal opened={opened} onClose={close} title={<Text fw={600}>Create Team</Text>}>
-      <form onSubmit={(e) => { e.preventDefault(); create.mutate(); }} noValidate>
-        <Stack>
-          <TextInput label="Name" required data-autofocus placeholder="e.g. Payments" value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name ?? form.errors._form} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>Cancel</Button>
-            <Button type="submit" loading={create.isPending}>Create team</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal opened={opened} onClose={close} title="Create Team" onSubmit={() => create.mutate()} submitLabel="Create team" busy={create.isPending}>
+      <TextInput label="Name" required data-autofocus placeholder="e.g. Payments" value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name ?? form.errors._form} />
+    </FormModal>
   );
 }

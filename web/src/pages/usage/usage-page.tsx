@@ -7,8 +7,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { api, fetchAll } from '../../api/endpoints.ts';
 import type { McpUsageRecord, UsageRecord } from '../../api/types.ts';
-import { DataTable } from '../../components/data-table.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { PagedTable } from '../../components/paged-table.tsx';
+import { useAllApiKeys } from '../../hooks/use-all-api-keys.ts';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { useOrgId } from '../../hooks/use-session.ts';
 import { formatDateTime, formatNanoUsd, formatNumber, formatUsdAxis, PROVIDER_LABEL } from '../../lib/format.ts';
@@ -32,7 +33,7 @@ export function UsagePage() {
   // Recomputed when the range changes, not on every render.
   const bounds = useMemo(() => rangeBounds(range), [range]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const keys = useQuery({ queryKey: ['org', orgId, 'api-keys', 'all'], queryFn: () => fetchAll((q) => api.listApiKeys(orgId, q)) });
+  const keys = useAllApiKeys(orgId);
   const models = useQuery({ queryKey: ['org', orgId, 'models', 'all'], queryFn: () => fetchAll((q) => api.listModels(orgId, q)) });
   const servers = useQuery({ queryKey: ['org', orgId, 'mcp-servers', 'all'], queryFn: () => fetchAll((q) => api.listMcpServers(orgId, q)), enabled: tab === 'mcp' });
   const keyName = new Map((keys.data?.items ?? []).map((k) => [k.id, k.name ?? k.maskedKey]));
@@ -90,14 +91,9 @@ export function UsagePage() {
                 <AreaChart h={200} data={points} dataKey="label" series={[{ name: 'Cost (USD)', color: 'orange.6' }]} curveType="monotone" withDots={false} tickLine="none" gridAxis="x" valueFormatter={formatUsdAxis} yAxisProps={{ width: 78 }} />
               </ChartCard>
             </SimpleGrid>
-            <DataTable<UsageRecord>
+            <PagedTable<UsageRecord>
               label="Usage records"
-              rows={paged.items}
-              rowKey={(r) => r.id}
-              loading={paged.isLoading}
-              error={paged.error}
-              onRetry={paged.refetch}
-              paging={paged}
+              paged={paged}
               minWidth={980}
               empty={{ icon: <IconChartBar size={22} />, title: 'No usage in this range', description: 'Calls made with your virtual API keys appear here a moment after they finish.' }}
               columns={[
@@ -114,14 +110,9 @@ export function UsagePage() {
           </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="mcp">
-          <DataTable<McpUsageRecord>
+          <PagedTable<McpUsageRecord>
             label="MCP usage records"
-            rows={mcp.items}
-            rowKey={(r) => r.id}
-            loading={mcp.isLoading}
-            error={mcp.error}
-            onRetry={mcp.refetch}
-            paging={mcp}
+            paged={mcp}
             minWidth={860}
             empty={{ icon: <IconPlugConnected size={22} />, title: 'No MCP calls in this range' }}
             columns={[

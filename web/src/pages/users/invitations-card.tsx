@@ -1,6 +1,6 @@
 // Invitations: how an operator joins. The admin invites an email with a role and passes the link
 // on (shown once); the invitee opens it and chooses their own password.
-import { Alert, Button, Card, Group, Modal, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconMail } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -9,8 +9,9 @@ import { api } from '../../api/endpoints.ts';
 import type { CreatedInvitation, Invitation, Role } from '../../api/types.ts';
 import { RoleBadge } from '../../components/badges.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
-import { DataTable } from '../../components/data-table.tsx';
+import { PagedTable } from '../../components/paged-table.tsx';
 import { SecretField } from '../../components/secret-field.tsx';
+import { TableCard } from '../../components/table-card.tsx';
 import { useFormState } from '../../hooks/use-form-state.ts';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { useOrgId } from '../../hooks/use-session.ts';
@@ -29,20 +30,11 @@ export function InvitationsCard() {
   const paged = usePagedQuery(invitationsKey(orgId), (q) => api.listInvitations(orgId, q));
   const [revoking, setRevoking] = useState<Invitation | null>(null);
   return (
-    <Card withBorder radius="md" padding={0} mt="lg">
-      <div style={{ padding: 'var(--mantine-spacing-lg)', paddingBottom: 'var(--mantine-spacing-sm)' }}>
-        <Title order={4}>Pending invitations</Title>
-        <Text size="sm" c="dimmed">Links not yet opened. Each works once, until it expires.</Text>
-      </div>
-      <DataTable
+    <TableCard mt="lg" title="Pending invitations" description="Links not yet opened. Each works once, until it expires.">
+      <PagedTable
         label="Pending invitations"
         withBorder={false}
-        rows={paged.items}
-        rowKey={(i) => i.id}
-        loading={paged.isLoading}
-        error={paged.error}
-        onRetry={paged.refetch}
-        paging={paged}
+        paged={paged}
         minWidth={520}
         empty={{ icon: <IconMail size={22} />, title: 'No pending invitations', description: 'Invite someone to give them console access.' }}
         columns={[
@@ -63,7 +55,7 @@ export function InvitationsCard() {
           await qc.invalidateQueries({ queryKey: invitationsKey(orgId) });
         }}
       />
-    </Card>
+    </TableCard>
   );
 }
 

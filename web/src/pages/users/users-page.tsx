@@ -1,18 +1,19 @@
 // Users: organisation members and their roles. Console access comes only from an invitation the
 // person accepts, choosing their own password (member = read-only); nobody sets it for them.
-import { Badge, Button, Group, Menu, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Menu, Select, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconDots, IconMailPlus, IconPencil, IconTrash, IconUserPlus, IconUsers } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../../api/endpoints.ts';
 import type { Role, User } from '../../api/types.ts';
 import { RoleBadge } from '../../components/badges.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
-import { DataTable } from '../../components/data-table.tsx';
+import { FormModal } from '../../components/form-modal.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { PagedTable } from '../../components/paged-table.tsx';
 import { ReadOnlyNotice } from '../../components/read-only-notice.tsx';
-import { useFormState } from '../../hooks/use-form-state.ts';
+import { useFormState, useResetOnOpen } from '../../hooks/use-form-state.ts';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { meQueryKey, useIsAdmin, useMe, useOrgId } from '../../hooks/use-session.ts';
 import { formatDateTime } from '../../lib/format.ts';
@@ -45,14 +46,9 @@ export function UsersPage() {
         )}
       />
       <ReadOnlyNotice need="admin" />
-      <DataTable
+      <PagedTable
         label="Users"
-        rows={paged.items}
-        rowKey={(u) => u.id}
-        loading={paged.isLoading}
-        error={paged.error}
-        onRetry={paged.refetch}
-        paging={paged}
+        paged={paged}
         minWidth={600}
         empty={{ icon: <IconUsers size={22} />, title: 'No users yet', action: isAdmin && <Button onClick={() => setEditing('new')}>Add User</Button> }}
         columns={[
@@ -98,7 +94,7 @@ function UserModal({ user, opened, onClose }: { user: User | null; opened: boole
   const qc = useQueryClient();
   const initial = () => ({ email: user?.email ?? '', name: user?.name ?? '', role: (user?.role ?? 'member') as Role });
   const form = useFormState(initial());
-  useEffect(() => { if (opened) { form.setValues(initial()); form.clearErrors(); } }, [opened]); // eslint-disable-line react-hooks/exhaustive-deps
+  useResetOnOpen(form, opened, initial);
   const v = form.values;
   const save = useMutation({
     mutationFn: () => user
@@ -114,20 +110,12 @@ function UserModal({ user, opened, onClose }: { user: User | null; opened: boole
     onError: (err) => form.showApiError(err),
   });
   return (
-    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>{user ? `Edit ${user.name}` : 'Add User'}</Text>}>
-      <form onSubmit={(e) => { e.preventDefault(); save.mutate(); }} noValidate>
-        <Stack>
-          <TextInput label="Email" type="email" required disabled={!!user} value={v.email} onChange={(e) => form.set('email', e.currentTarget.value)} error={form.errors.email} data-autofocus />
-          <TextInput label="Name" required value={v.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} />
-          <Select label="Role" data={ROLE_OPTIONS} value={v.role} onChange={(r) => form.set('role', (r ?? 'member') as Role)} allowDeselect={false} error={form.errors.role} />
-          {!user && <Text size="sm" c="dimmed">A user owns USER keys and can be on teams. To let them use this console, invite them instead: they choose their own password.</Text>}
-          {form.errors._form && <Text c="red" size="sm">{form.errors._form}</Text>}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>Cancel</Button>
-            <Button type="submit" loading={save.isPending}>{user ? 'Save changes' : 'Add user'}</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal opened={opened} onClose={onClose} title={user ? `Edit ${user.name}` : 'Add User'} onSubmit={() => save.mutate()} submitLabel={user ? 'Save changes' : 'Add user'} busy={save.isPending}>
+      <TextInput label="Email" type="email" required disabled={!!user} value={v.email} onChange={(e) => form.set('email', e.currentTarget.value)} error={form.errors.email} data-autofocus />
+      <TextInput label="Name" required value={v.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} />
+      <Select label="Role" data={ROLE_OPTIONS} value={v.role} onChange={(r) => form.set('role', (r ?? 'member') as Role)} allowDeselect={false} error={form.errors.role} />
+      {!user && <Text size="sm" c="dimmed">A user owns USER keys and can be on teams. To let them use this console, invite them instead: they choose their own password.</Text>}
+      {form.errors._form && <Text c="red" size="sm">{form.errors._form}</Text>}
+    </FormModal>
   );
 }
