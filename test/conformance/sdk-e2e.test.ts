@@ -1,48 +1,26 @@
 // End to end: each official SDK against a real listening Odock, reaching models served by each
 // provider family (fake upstreams on loopback). Checks what the SDK gets back and what the
 // upstream received.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
-import { startOdock, waitFor, type TestOdock } from '../helpers/odock.ts';
-import { setupKey, type SetupResult } from '../helpers/setup-flow.ts';
-import { FAKE_REPLY, startFakeOpenAI } from '../fakes/fake-openai.ts';
-import { startFakeAnthropic } from '../fakes/fake-anthropic.ts';
-import { startFakeGemini } from '../fakes/fake-gemini.ts';
-import type { FakeUpstream } from '../fakes/fake-server.ts';
+import { waitFor } from '../helpers/odock.ts';
+import { FAKE_REPLY } from '../fakes/fake-openai.ts';
+import { FAMILIES, threeFamilies } from './three-families.ts';
 
 const KEYS = { openai: 'sk-oa-upstream-0001', anthropic: 'sk-ant-upstream-0001', gemini: 'AIza-gemini-upstream-0001' };
 const MODELS = { openai: 'oa-model', anthropic: 'claude-model', gemini: 'gemini-model' } as const;
-type Family = keyof typeof MODELS;
-const FAMILIES: Family[] = ['openai', 'anthropic', 'gemini'];
 const WEATHER = { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
 
 describe('official SDKs × provider families through Odock', () => {
-  let o: TestOdock;
-  const fakes = {} as Record<Family, FakeUpstream>;
-  const setups = {} as Record<Family, SetupResult>;
-  const secret = (f: Family) => setups[f].secret;
-
-  before(async () => {
-    fakes.openai = await startFakeOpenAI({ apiKey: KEYS.openai });
-    fakes.anthropic = await startFakeAnthropic({ apiKey: KEYS.anthropic });
-    fakes.gemini = await startFakeGemini({ apiKey: KEYS.gemini });
-    o = await startOdock();
-    setups.openai = await setupKey(o, { providerType: 'OPENAI', baseUrl: fakes.openai.url, providerKey: KEYS.openai, models: { [MODELS.openai]: { slug: 'gpt-4.1-mini' } } });
-    const shared = { client: setups.openai.client, orgId: setups.openai.orgId };
-    setups.anthropic = await setupKey(o, { ...shared, providerType: 'ANTHROPIC', baseUrl: fakes.anthropic.url, providerKey: KEYS.anthropic, models: { [MODELS.anthropic]: { slug: 'claude-sonnet-4-5' } } });
-    setups.gemini = await setupKey(o, { ...shared, providerType: 'GOOGLE', baseUrl: fakes.gemini.url, providerKey: KEYS.gemini, models: { [MODELS.gemini]: { slug: 'gemini-2.5-flash' } } });
-  });
-  after(async () => {
-    await o?.close();
-    for (const f of Object.values(fakes)) await f?.close();
-  });
+  const t = threeFamilies(KEYS, MODELS);
+  const { fakes, setups, secret } = t;
 
   for (const family of FAMILIES) {
     it(`openai SDK → ${family}: chat, streamed tool call, responses`, async () => {
-      const client = new OpenAI({ baseURL: `${o.url}/v1`, apiKey: secret(family), maxRetries: 0 });
+      const client = new OpenAI({ baseURL: `${t.o.url}/v1`, apiKey: secret(family), maxRetries: 0 });
       const model = MODELS[family];
       const r = await client.chat.completions.create({ model, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }] });
       assert.equal(r.choices[0].message.content, FAKE_REPLY);
@@ -73,7 +51,7 @@ describe('official SDKs × provider families through Odock', () => {
     });
 
     it(`anthropic SDK → ${family}: message, streamed tool use`, async () => {
-      const client = new Anthropic({ baseURL: o.url, apiKey: secret(family), maxRetries: 0 });
+      const client = new Anthropic({ baseURL: t.o.url, apiKey: secret(family), maxRetries: 0 });
       const model = MODELS[family];
       const m = await client.messages.create({ model, max_tokens: 100, system: 'Be brief.', messages: [{ role: 'user', content: 'Hi' }] });
       assert.deepEqual(m.content.map((b) => (b.type === 'text' ? b.text : b.type)), [FAKE_REPLY]);
@@ -97,7 +75,7 @@ describe('official SDKs × provider families through Odock', () => {
     });
 
     it(`google genai SDK → ${family}: generateContent and stream`, async () => {
-      const ai = new GoogleGenAI({ apiKey: secret(family), httpOptions: { baseUrl: o.url } });
+      const ai = new GoogleGenAI({ apiKey: secret(family), httpOptions: { baseUrl: t.o.url } });
       const model = MODELS[family];
       const r = await ai.models.generateContent({ model, contents: 'Hi', config: { systemInstruction: 'Be brief.' } });
       assert.equal(r.text, FAKE_REPLY);
@@ -109,7 +87,7 @@ describe('official SDKs × provider families through Odock', () => {
   }
 
   it('the Anthropic upstream gets max_tokens, the system prompt and anthropic-version from an OpenAI client', async () => {
-    const client = new OpenAI({ baseURL: `${o.url}/v1`, apiKey: secret('anthropic'), maxRetries: 0 });
+    const client = new OpenAI({ baseURL: `${t.o.url}/v1`, apiKey: secret('anthropic'), maxRetries: 0 });
     await client.chat.completions.create({ model: MODELS.anthropic, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }] });
     const up = fakes.anthropic.last();
     assert.equal(up.pathname, '/v1/messages');
@@ -121,7 +99,7 @@ describe('official SDKs × provider families through Odock', () => {
   });
 
   it('a feature the target cannot express is a 400 naming it', async () => {
-    const client = new OpenAI({ baseURL: `${o.url}/v1`, apiKey: secret('gemini'), maxRetries: 0 });
+    const client = new OpenAI({ baseURL: `${t.o.url}/v1`, apiKey: secret('gemini'), maxRetries: 0 });
     await assert.rejects(
       client.chat.completions.create({ model: MODELS.gemini, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }] }] }),
       (e: any) => e.status === 400 && /image given by URL/.test(e.message),
@@ -129,7 +107,7 @@ describe('official SDKs × provider families through Odock', () => {
   });
 
   it('usage records carry the translated token counts per family', async () => {
-    await o.deps.usage.flush();
+    await t.o.deps.usage.flush();
     const { client, orgId } = setups.openai;
     for (const family of FAMILIES) {
       const id = setups[family].modelIds[MODELS[family]];

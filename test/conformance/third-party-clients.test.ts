@@ -3,7 +3,7 @@
 // These clients send what the official SDK examples do not: structured output through a forced
 // tool with `disable_parallel_tool_use`, `item_reference`s to earlier output items in a tool loop,
 // and they add the usage of `message_start` to that of `message_delta`.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { generateText, streamText, Output, tool, stepCountIs } from 'ai';
@@ -13,43 +13,20 @@ import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { ChatOpenAI } from '@langchain/openai';
 import { ChatAnthropic } from '@langchain/anthropic';
 import type { AIMessageChunk } from '@langchain/core/messages';
-import { startOdock, type TestOdock } from '../helpers/odock.ts';
-import { setupKey, type SetupResult } from '../helpers/setup-flow.ts';
-import { FAKE_REPLY, startFakeOpenAI } from '../fakes/fake-openai.ts';
-import { startFakeAnthropic } from '../fakes/fake-anthropic.ts';
-import { startFakeGemini } from '../fakes/fake-gemini.ts';
-import type { FakeUpstream } from '../fakes/fake-server.ts';
+import { FAKE_REPLY } from '../fakes/fake-openai.ts';
+import { FAMILIES, threeFamilies } from './three-families.ts';
 
 const KEYS = { openai: 'sk-oa-upstream-tp01', anthropic: 'sk-ant-upstream-tp01', gemini: 'AIza-gemini-upstream-tp01' };
 const MODELS = { openai: 'oa-model', anthropic: 'team-sonnet', gemini: 'gemini-model' } as const;
-type Family = keyof typeof MODELS;
-const FAMILIES: Family[] = ['openai', 'anthropic', 'gemini'];
 const Weather = z.object({ city: z.string(), unit: z.string() });
 
 describe('third-party clients (AI SDK, LangChain.js) × provider families through Odock', () => {
-  let o: TestOdock;
-  const fakes = {} as Record<Family, FakeUpstream>;
-  const setups = {} as Record<Family, SetupResult>;
-  const secret = (f: Family) => setups[f].secret;
-
-  before(async () => {
-    fakes.openai = await startFakeOpenAI({ apiKey: KEYS.openai });
-    fakes.anthropic = await startFakeAnthropic({ apiKey: KEYS.anthropic });
-    fakes.gemini = await startFakeGemini({ apiKey: KEYS.gemini });
-    o = await startOdock();
-    setups.openai = await setupKey(o, { providerType: 'OPENAI', baseUrl: fakes.openai.url, providerKey: KEYS.openai, models: { [MODELS.openai]: { slug: 'gpt-4.1-mini' } } });
-    const shared = { client: setups.openai.client, orgId: setups.openai.orgId };
-    setups.anthropic = await setupKey(o, { ...shared, providerType: 'ANTHROPIC', baseUrl: fakes.anthropic.url, providerKey: KEYS.anthropic, models: { [MODELS.anthropic]: { slug: 'claude-sonnet-4-5' } } });
-    setups.gemini = await setupKey(o, { ...shared, providerType: 'GOOGLE', baseUrl: fakes.gemini.url, providerKey: KEYS.gemini, models: { [MODELS.gemini]: { slug: 'gemini-2.5-flash' } } });
-  });
-  after(async () => {
-    await o?.close();
-    for (const f of Object.values(fakes)) await f?.close();
-  });
+  const t = threeFamilies(KEYS, MODELS);
+  const { fakes, secret } = t;
 
   for (const family of FAMILIES) {
     it(`AI SDK, OpenAI provider (Responses API) → ${family}: text, stream, and a tool loop`, async () => {
-      const openai = createOpenAI({ baseURL: `${o.url}/v1`, apiKey: secret(family) });
+      const openai = createOpenAI({ baseURL: `${t.o.url}/v1`, apiKey: secret(family) });
       const model = openai(MODELS[family]);
       const r = await generateText({ model, prompt: 'Hi', maxRetries: 0 });
       assert.equal(r.text, FAKE_REPLY);
@@ -75,7 +52,7 @@ describe('third-party clients (AI SDK, LangChain.js) × provider families throug
     });
 
     it(`AI SDK, Anthropic provider → ${family}: structured output and a streamed answer`, async () => {
-      const anthropic = createAnthropic({ baseURL: `${o.url}/v1`, apiKey: secret(family) });
+      const anthropic = createAnthropic({ baseURL: `${t.o.url}/v1`, apiKey: secret(family) });
       const model = anthropic(MODELS[family]);
       // The SDK forces its `json` tool with disable_parallel_tool_use. OpenAI and Anthropic honour that
       // upstream; Gemini cannot be told, may answer with two calls, and the client must see only the first.
@@ -93,7 +70,7 @@ describe('third-party clients (AI SDK, LangChain.js) × provider families throug
     });
 
     it(`AI SDK, Google provider → ${family}: text and stream`, async () => {
-      const google = createGoogleGenerativeAI({ baseURL: `${o.url}/v1beta`, apiKey: secret(family) });
+      const google = createGoogleGenerativeAI({ baseURL: `${t.o.url}/v1beta`, apiKey: secret(family) });
       const model = google(MODELS[family]);
       const r = await generateText({ model, prompt: 'Hi', maxRetries: 0 });
       assert.equal(r.text, FAKE_REPLY);
@@ -104,8 +81,8 @@ describe('third-party clients (AI SDK, LangChain.js) × provider families throug
     });
 
     it(`LangChain ChatOpenAI and ChatAnthropic → ${family}: invoke and stream with usage`, async () => {
-      const chatOpenAI = new ChatOpenAI({ model: MODELS[family], apiKey: secret(family), configuration: { baseURL: `${o.url}/v1` }, maxRetries: 0 });
-      const chatAnthropic = new ChatAnthropic({ model: MODELS[family], apiKey: secret(family), anthropicApiUrl: o.url, maxRetries: 0 });
+      const chatOpenAI = new ChatOpenAI({ model: MODELS[family], apiKey: secret(family), configuration: { baseURL: `${t.o.url}/v1` }, maxRetries: 0 });
+      const chatAnthropic = new ChatAnthropic({ model: MODELS[family], apiKey: secret(family), anthropicApiUrl: t.o.url, maxRetries: 0 });
       for (const chat of [chatOpenAI, chatAnthropic]) {
         const m = await chat.invoke('Hi');
         assert.equal(m.content, FAKE_REPLY);
