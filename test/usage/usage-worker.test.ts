@@ -6,7 +6,11 @@ import SQLite from 'better-sqlite3';
 import { openTempStore, type TempStore } from '../../src/store/testing/temp-store.ts';
 import { SqliteUsageWorker } from '../../src/usage/sqlite-usage-worker.ts';
 import { UsageWriter, type UsageRecordInput } from '../../src/usage/usage-writer.ts';
-import { startOdock, type TestOdock } from '../helpers/odock.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_MASTER_KEY, startOdock, type TestOdock } from '../helpers/odock.ts';
+import { spawnOdock } from '../helpers/odock-process.ts';
 import { setupKey, type SetupResult } from '../helpers/setup-flow.ts';
 import { postChat } from '../helpers/chat.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.ts';
@@ -134,5 +138,38 @@ describe('the gateway on a SQLite file writes usage off the main thread', () => 
     assert.equal(items.length, 1);
     const key = await o.deps.store.db.selectFrom('api_keys').select('last_used_at').where('id', '=', a.keyId).executeTakeFirstOrThrow();
     assert.ok(key.last_used_at, 'last-used stamped');
+  });
+});
+
+describe('the server bundle (`npm start`) writes usage through its worker', () => {
+  it('a chat call through the bundle is in the database after a graceful stop', async () => {
+    const fake = await startFakeOpenAI({ apiKey: 'sk-upstream-usage-worker-02' });
+    const dir = mkdtempSync(join(tmpdir(), 'odock-usage-bundle-'));
+    const file = join(dir, 'odock.db');
+    try {
+      // A flush interval longer than the test: only the shutdown flush can write the record.
+      const node = await spawnOdock({
+        DATABASE_URL: `sqlite:${file}`, ODOCK_MASTER_KEY: TEST_MASTER_KEY, ODOCK_ALLOW_PRIVATE_UPSTREAMS: 'true',
+        ODOCK_ADMIN_EMAIL: ADMIN_EMAIL, ODOCK_ADMIN_PASSWORD: ADMIN_PASSWORD, USAGE_FLUSH_INTERVAL_MS: '60000',
+      });
+      try {
+        const s = await setupKey({ url: node.url } as TestOdock, { baseUrl: fake.url, providerKey: 'sk-upstream-usage-worker-02' });
+        const res = await postChat(node.url, s.secret, {}, { 'x-request-id': 'bundle-chat' });
+        assert.equal(res.status, 200);
+        await res.arrayBuffer();
+        assert.equal(await node.stop('SIGTERM'), 0, node.output());
+        const db = new SQLite(file, { readonly: true });
+        const rows = db.prepare('select request_id from usage_records where api_key_id = ?').all(s.keyId) as { request_id: string }[];
+        const key = db.prepare('select last_used_at from api_keys where id = ?').get(s.keyId) as { last_used_at: string | null };
+        db.close();
+        assert.deepEqual(rows.map((r) => r.request_id), ['bundle-chat']);
+        assert.ok(key.last_used_at, 'last-used stamped');
+      } finally {
+        await node.stop('SIGKILL');
+      }
+    } finally {
+      await fake.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
