@@ -104,6 +104,19 @@ describe('usage writes on SQLite run off the main thread', () => {
     assert.ok(row.last_used_at, 'stamped');
   });
 
+  it('a worker thread that ended is started again on the next write', async () => {
+    const w = new UsageWriter(repo, 60_000);
+    w.record(record('before-crash'));
+    await w.flush();
+    const first = repo.lastWriterThreadId;
+    await (repo as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    w.record(record('after-crash'));
+    await w.flush();
+    assert.equal(w.pendingCount, 0);
+    assert.notEqual(repo.lastWriterThreadId, first, 'a new thread');
+    assert.ok((await requestIds()).includes('after-crash'));
+  });
+
   it('close() flushes what is queued', async () => {
     const w = new UsageWriter(repo, 60_000);
     w.start();
