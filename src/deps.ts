@@ -15,6 +15,7 @@ import { OrgRoutes } from './access/org-routes.ts';
 import { Metrics } from './ops/metrics.ts';
 import { createLogger } from './ops/logger.ts';
 import { UsageWriter } from './usage/usage-writer.ts';
+import { SqliteUsageWorker } from './store/sqlite-usage-worker.ts';
 import type { Logger } from 'pino';
 import { createClientIpResolver, createPolicyEngine } from './policy/index.ts';
 import { ResponseItemStore } from './surfaces/openai/response-items.ts';
@@ -40,7 +41,11 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
       epochs: authEpochStore(metaRepo(store.db)),
     });
     const orgRoutes = new OrgRoutes(orgRouteRepo(store.db), vault, bus);
-    const usage = new UsageWriter(usageRepo(store.db), config.USAGE_FLUSH_INTERVAL_MS, logger, metrics);
+    // On a SQLite file, usage rows are written by a worker thread (better-sqlite3 blocks the thread
+    // it runs on); in-memory SQLite cannot be opened by a second connection, so it writes in-thread.
+    // PostgreSQL writes are asynchronous already.
+    const usageWorker = store.sqliteFile ? new SqliteUsageWorker({ file: store.sqliteFile }) : undefined;
+    const usage = new UsageWriter(usageWorker ?? usageRepo(store.db), config.USAGE_FLUSH_INTERVAL_MS, logger, metrics);
     usage.start();
 
     const policy = createPolicyEngine({
@@ -71,6 +76,7 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
       async close() {
         await policy.releaseAll().catch(() => {});
         await usage.close();
+        await usageWorker?.close();
         await bus.close();
         redis?.disconnect();
         await store.close();

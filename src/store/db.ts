@@ -19,6 +19,8 @@ export interface Store {
   /** Queries executed so far (lets tests prove the warm hot path runs none). */
   readonly queryCount: number;
   dialect: Dialect;
+  /** The SQLite database file, when there is one another connection can open (not `:memory:`). */
+  sqliteFile?: string;
   migrate(): Promise<string[]>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -47,6 +49,7 @@ export function openStore(opts: StoreOptions): Store {
   let dialect: Dialect;
   let prepare: () => Promise<void> = async () => {};
   let queries = 0;
+  let sqliteFile: string | undefined;
   const log = () => {
     queries++;
   };
@@ -62,7 +65,10 @@ export function openStore(opts: StoreOptions): Store {
     }
     const sqlite = new SQLite(file);
     sqlite.pragma('journal_mode = WAL');
-    if (file !== ':memory:') ownerOnly(file);
+    if (file !== ':memory:') {
+      ownerOnly(file);
+      sqliteFile = file;
+    }
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
@@ -90,6 +96,7 @@ export function openStore(opts: StoreOptions): Store {
   return {
     db,
     dialect,
+    sqliteFile,
     get queryCount() {
       return queries;
     },
