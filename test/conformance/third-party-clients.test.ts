@@ -20,6 +20,16 @@ const KEYS = { openai: 'sk-oa-upstream-tp01', anthropic: 'sk-ant-upstream-tp01',
 const MODELS = { openai: 'oa-model', anthropic: 'team-sonnet', gemini: 'gemini-model' } as const;
 const Weather = z.object({ city: z.string(), unit: z.string() });
 
+/** A plain answer and a streamed one, both the fake's reply, with the input tokens it reported. */
+async function textAndStream(model: Parameters<typeof generateText>[0]['model']): Promise<void> {
+  const r = await generateText({ model, prompt: 'Hi', maxRetries: 0 });
+  assert.equal(r.text, FAKE_REPLY);
+  assert.equal(r.usage.inputTokens, 11);
+  let streamed = '';
+  for await (const delta of streamText({ model, prompt: 'Hi', maxRetries: 0 }).textStream) streamed += delta;
+  assert.equal(streamed, FAKE_REPLY);
+}
+
 describe('third-party clients (AI SDK, LangChain.js) × provider families through Odock', () => {
   const t = threeFamilies(KEYS, MODELS);
   const { fakes, secret } = t;
@@ -28,12 +38,7 @@ describe('third-party clients (AI SDK, LangChain.js) × provider families throug
     it(`AI SDK, OpenAI provider (Responses API) → ${family}: text, stream, and a tool loop`, async () => {
       const openai = createOpenAI({ baseURL: `${t.o.url}/v1`, apiKey: secret(family) });
       const model = openai(MODELS[family]);
-      const r = await generateText({ model, prompt: 'Hi', maxRetries: 0 });
-      assert.equal(r.text, FAKE_REPLY);
-      assert.equal(r.usage.inputTokens, 11);
-      let streamed = '';
-      for await (const t of streamText({ model, prompt: 'Hi', maxRetries: 0 }).textStream) streamed += t;
-      assert.equal(streamed, FAKE_REPLY);
+      await textAndStream(model);
 
       // The model speaks, then calls the tool; the SDK's next step refers to both output items by id.
       fakes[family].next({ kind: 'reply', text: 'Let me check.', toolCalls: [{ name: 'weather', arguments: { city: 'Paris', unit: 'celsius' } }] });
@@ -64,7 +69,7 @@ describe('third-party clients (AI SDK, LangChain.js) × provider families throug
       else if (family === 'openai') assert.equal(fakes.openai.last().body.parallel_tool_calls, false);
       let streamed = '';
       const s = streamText({ model, prompt: 'Hi', maxRetries: 0 });
-      for await (const t of s.textStream) streamed += t;
+      for await (const delta of s.textStream) streamed += delta;
       assert.equal(streamed, FAKE_REPLY);
       assert.equal((await s.usage).outputTokens, 6);
     });
@@ -72,12 +77,7 @@ describe('third-party clients (AI SDK, LangChain.js) × provider families throug
     it(`AI SDK, Google provider → ${family}: text and stream`, async () => {
       const google = createGoogleGenerativeAI({ baseURL: `${t.o.url}/v1beta`, apiKey: secret(family) });
       const model = google(MODELS[family]);
-      const r = await generateText({ model, prompt: 'Hi', maxRetries: 0 });
-      assert.equal(r.text, FAKE_REPLY);
-      assert.equal(r.usage.inputTokens, 11);
-      let streamed = '';
-      for await (const t of streamText({ model, prompt: 'Hi', maxRetries: 0 }).textStream) streamed += t;
-      assert.equal(streamed, FAKE_REPLY);
+      await textAndStream(model);
     });
 
     it(`LangChain ChatOpenAI and ChatAnthropic → ${family}: invoke and stream with usage`, async () => {
