@@ -35,6 +35,8 @@ export type Behaviour =
   | { kind: 'garbage' }
   /** Wait before answering normally (headers included). */
   | { kind: 'delay'; ms: number }
+  /** Hold the request until `until` settles, then answer normally (a test waits for a state, not a duration). */
+  | { kind: 'hold'; until: Promise<unknown> }
   /** Never answer (no headers). */
   | { kind: 'stall' }
   /** Stream: send the first `afterChunks` events, then destroy the socket. */
@@ -193,6 +195,9 @@ export async function startFake(spec: ProviderSpec): Promise<FakeUpstream> {
         return json(200, `{"pad":"${'x'.repeat(b.bytes)}"}`);
       case 'delay':
         await sleep(b.ms);
+        break;
+      case 'hold':
+        await b.until.catch(() => undefined);
         break;
       default:
         break;

@@ -65,7 +65,8 @@ for (const backend of ['memory', 'redis'] as const) {
 
     it('burst', async (t) => {
       if (skip) return t.skip(skip);
-      const k = await keyWith({ ratelimit: { requests: { per_second: 1, burst: 3 } } });
+      // A bucket of 3 refilled every 10 s: the five parallel calls cannot straddle a refill on a loaded machine.
+      const k = await keyWith({ ratelimit: { requests: { per_minute: 6, burst: 3 } } });
       const results = await Promise.all([1, 2, 3, 4, 5].map(() => chat(o.url, k.secret)));
       assert.equal(results.filter((r) => r.status === 200).length, 3);
       assertRefusal(results.find((r) => r.status === 429)!, 429, 'burst_exceeded', 'key');
@@ -92,10 +93,14 @@ for (const backend of ['memory', 'redis'] as const) {
     it('concurrency: leases are released when calls end', async (t) => {
       if (skip) return t.skip(skip);
       const k = await keyWith({ ratelimit: { concurrency: { max: 1, lease_ttl_seconds: 30 } } });
-      fake.next({ kind: 'delay', ms: 400 });
+      let release!: () => void;
+      fake.next({ kind: 'hold', until: new Promise<void>((r) => (release = r)) });
+      const seen = fake.requests.length;
       const first = chat(o.url, k.secret);
-      await new Promise((r) => setTimeout(r, 100));
+      // The first call holds its lease once the upstream has it, and keeps it until released.
+      while (fake.requests.length === seen) await new Promise((r) => setTimeout(r, 5));
       assertRefusal(await chat(o.url, k.secret), 429, 'concurrency_exceeded', 'key', 1);
+      release();
       assert.equal((await first).status, 200);
       assert.equal((await chat(o.url, k.secret)).status, 200);
     });
