@@ -26,6 +26,7 @@ const OVERRIDES: Record<string, Omit<AuditTarget, 'recordUrl'>> = {
   'POST /organisations/:orgId/providers/:providerId/keys': { action: 'provider_key.create', targetType: 'provider_key' },
   'DELETE /organisations/:orgId/providers/:providerId/keys/:keyId': { action: 'provider_key.delete', targetType: 'provider_key', targetParam: 'keyId' },
   'POST /organisations/:orgId/providers/:providerId/keys/:keyId/revoke': { action: 'provider_key.revoke', targetType: 'provider_key', targetParam: 'keyId' },
+  'DELETE /organisations/:orgId/invitations/:invitationId': { action: 'invitation.revoke', targetType: 'invitation', targetParam: 'invitationId' },
   'POST /organisations/:orgId/models/batch': { action: 'model.create_batch', targetType: 'model' },
 };
 

@@ -13,6 +13,8 @@ export interface AuditNote {
   organisationId?: string | null;
   before?: unknown;
   after?: unknown;
+  /** Who acted, when the request had no operator yet (a sign-in callback that just logged them in). */
+  actor?: { id: string; email: string };
 }
 
 export interface AuditContext {
@@ -36,7 +38,10 @@ const storage = new AsyncLocalStorage<AuditContext>();
 /** Runs `fn` (the rest of an admin request) with its audit context reachable from services. */
 export const runWithAuditContext = (ctx: AuditContext, fn: () => void): void => storage.run(ctx, fn);
 
-/** Called from a service during an admin call; a no-op anywhere else (tests, workers). */
+/**
+ * Called from a service during an admin call; a no-op anywhere else (tests, workers). On a GET
+ * route (which is otherwise not audited, e.g. a sign-in callback) naming an `action` records it.
+ */
 export function noteAudit(note: AuditNote): void {
   const ctx = storage.getStore();
   if (ctx) Object.assign(ctx.note, note);

@@ -68,6 +68,15 @@ export function registerAuditTrail(app: FastifyInstance): void {
     const op = req.operator;
     const ip = req.server.deps.clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for']);
     const params = (req.params ?? {}) as Record<string, string>;
+    const noted = req.audit?.note;
+    if (!MUTATING.has(req.method) && noted?.action && status < 400) {
+      // A GET that changes something said so itself (noteAudit): e.g. an SSO callback signing in.
+      const actor = op ? actorOf(req) : loggedIn(noted.actor) ?? { type: 'anonymous' as const };
+      return {
+        organisationId: noted.organisationId ?? params.orgId ?? null, actor, ip, action: noted.action,
+        targetType: noted.targetType, targetId: noted.targetId, changes: changesOf(noted.before, noted.after),
+      };
+    }
     if (!MUTATING.has(req.method)) {
       // Reads are not audited, except those made with an access token: every use of a token is.
       if (op?.token && status < 400) {
@@ -79,9 +88,8 @@ export function registerAuditTrail(app: FastifyInstance): void {
     const body = parseJson(payload, reply);
     const isLogin = req.method === 'POST' && route === '/auth/login';
     if (isLogin && FAILED_LOGIN.has(status)) {
-      const email = (req.body as Json | undefined)?.email;
       return {
-        organisationId: null, actor: { type: 'anonymous', label: typeof email === 'string' ? email.slice(0, 320) : undefined }, ip,
+        organisationId: null, actor: { type: 'anonymous', label: emailOf(req) }, ip,
         action: 'auth.login_failed', targetType: 'operator', changes: { reason: body?.error?.code ?? String(status) },
       };
     }
@@ -96,17 +104,13 @@ export function registerAuditTrail(app: FastifyInstance): void {
       after = snap !== undefined && JSON.stringify(snap) !== JSON.stringify(before) ? snap : body;
     }
     // Who: the operator of the request; on login or accepting an invitation, the one it logged in.
-    const actor = op ? actorOf(req) : body?.operator?.id
-      ? { type: 'operator' as const, id: body.operator.id, label: body.operator.email, operatorId: body.operator.id, operatorEmail: body.operator.email }
-      : { type: 'anonymous' as const, label: typeof (req.body as Json | undefined)?.email === 'string' ? (req.body as Json).email.slice(0, 320) : undefined };
+    const actor: AuditEntry['actor'] = op ? actorOf(req) : loggedIn(note.actor) ?? loggedIn(body?.operator?.id ? body.operator : undefined)
+      ?? { type: 'anonymous', label: emailOf(req) };
     const organisationId = note.organisationId !== undefined ? note.organisationId
       : params.orgId ?? (route === '/organisations' ? body?.id : undefined) ?? body?.organisation?.id ?? null;
     const targetId = note.targetId ?? (t.targetParam ? params[t.targetParam] : undefined) ?? (typeof body?.id === 'string' ? body.id : undefined)
       ?? (t.targetType === 'operator' ? actor.id : undefined);
-    const changes: Json = {};
-    if (before !== undefined) changes.before = before;
-    if (after !== undefined) changes.after = after;
-    return { organisationId, actor, ip, action: note.action ?? t.action, targetType: note.targetType ?? t.targetType, targetId, changes };
+    return { organisationId, actor, ip, action: note.action ?? t.action, targetType: note.targetType ?? t.targetType, targetId, changes: changesOf(before, after) };
   }
 }
 
@@ -115,6 +119,24 @@ function actorOf(req: FastifyRequest): AuditEntry['actor'] {
   return op.token
     ? { type: 'token', id: op.token.id, label: op.token.name, operatorId: op.id, operatorEmail: op.email }
     : { type: 'operator', id: op.id, label: op.email, operatorId: op.id, operatorEmail: op.email };
+}
+
+/** The email a body named (a refused login, a forced password change): who tried, never what with. */
+function emailOf(req: FastifyRequest): string | undefined {
+  const email = (req.body as Json | undefined)?.email;
+  return typeof email === 'string' ? email.slice(0, 320) : undefined;
+}
+
+/** The operator a request just logged in (it has no session yet). */
+function loggedIn(op: { id: string; email: string } | undefined): AuditEntry['actor'] | undefined {
+  return op ? { type: 'operator', id: op.id, label: op.email, operatorId: op.id, operatorEmail: op.email } : undefined;
+}
+
+function changesOf(before: unknown, after: unknown): Json {
+  const changes: Json = {};
+  if (before !== undefined) changes.before = before;
+  if (after !== undefined) changes.after = after;
+  return changes;
 }
 
 function parseJson(payload: unknown, reply: FastifyReply): Json | undefined {

@@ -65,7 +65,7 @@ test('console: audit log page and invitations resend/revoke', async (t) => {
   await step('audit log: every change listed, newest first, tokens named as actors', async () => {
     await goTo(page, 'Audit log');
     const table = page.getByRole('table', { name: 'Audit log' });
-    await table.getByText('invitation.delete').waitFor();
+    await table.getByText('invitation.revoke').waitFor();
     for (const action of ['invitation.resend', 'invitation.create', 'api_key.create', 'team.update', 'team.create']) {
       await table.getByText(action, { exact: true }).first().waitFor();
     }
