@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AuditLogTable } from '../store/schema.ts';
 import type { AuditRepo } from '../store/repos/audit.repo.ts';
@@ -20,6 +20,12 @@ export interface AuditWriterDeps {
   onFailure(): void;
 }
 
+// Pages are ordered by (created_at, id): ids that grow within a process keep two entries of the
+// same millisecond in the order they happened.
+let sequence = 0;
+const entryId = (at: Date): string =>
+  `${at.getTime().toString(36).padStart(9, '0')}-${(sequence++ % 36 ** 6).toString(36).padStart(6, '0')}-${randomBytes(6).toString('hex')}`;
+
 // An entry holds snapshots of admin views: small. A pathological one keeps its who/what/when.
 const MAX_CHANGES_CHARS = 32_000;
 
@@ -32,8 +38,9 @@ export function createAuditWriter(deps: AuditWriterDeps) {
   return async function writeAudit(e: AuditEntry): Promise<AuditLogTable> {
     let changes = JSON.stringify(maskSecrets(e.changes) ?? {});
     if (changes.length > MAX_CHANGES_CHARS) changes = JSON.stringify({ truncated: true, chars: changes.length });
+    const at = new Date();
     const row: AuditLogTable = {
-      id: randomUUID(), created_at: new Date().toISOString(), organisation_id: e.organisationId,
+      id: entryId(at), created_at: at.toISOString(), organisation_id: e.organisationId,
       actor_type: e.actor.type, actor_id: e.actor.id ?? null, actor_label: e.actor.label ?? null,
       operator_id: e.actor.operatorId ?? null, operator_email: e.actor.operatorEmail ?? null,
       ip: e.ip ?? null, action: e.action, target_type: e.targetType ?? null, target_id: e.targetId ?? null, changes,
