@@ -16,6 +16,8 @@ import { mcpServerRoutes } from './mcp-servers/mcp-servers.routes.ts';
 import { usageRoutes } from './usage/usage.routes.ts';
 import { policyExplainRoutes } from './policies/policy-explain.routes.ts';
 import { collectRoutes, openapiRoutes } from './shared/openapi.ts';
+import { registerAuditTrail } from '../audit/audit-trail.ts';
+import { auditLogRoutes } from './audit-log/audit-log.routes.ts';
 
 /** The admin API route group: its own auth (operator session or access token), JSON errors. */
 export async function adminRoutes(app: FastifyInstance): Promise<void> {
@@ -28,6 +30,8 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     assertNotForged(req, trustedPeer);
     req.operator = await resolveOperator(app.deps.store.db, req);
   });
+  // Every admin change, login and token use is recorded: installed before any route exists.
+  registerAuditTrail(app);
   await app.register(authRoutes);
   await app.register(operatorTokenRoutes);
   await app.register(organisationRoutes);
@@ -41,5 +45,6 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   await app.register(mcpServerRoutes);
   await app.register(usageRoutes);
   await app.register(policyExplainRoutes);
+  await app.register(auditLogRoutes);
   await app.register(openapiRoutes(routes));
 }

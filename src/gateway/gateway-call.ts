@@ -119,6 +119,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
       const g = isGatewayError(ge) ? ge : new GatewayError('upstream_error', 'The upstream stream failed');
       status = g.status;
       errorCode = g.code;
+      deps.metrics.streamFailed(route?.provider.type ?? 'none', g.code);
       // The client sees an error event and no [DONE]: never a silent, truncated success.
       if (!out.destroyed) out.end(tx.fail(g.code, g.message));
       res.body.destroy();

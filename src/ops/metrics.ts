@@ -22,6 +22,10 @@ export class Metrics {
   readonly usagePending = new Gauge({ name: 'odock_usage_records_pending', help: 'Usage records waiting to be written', registers: [this.registry] });
   private readonly usageWritten = new Counter({ name: 'odock_usage_records_written_total', help: 'Usage records written', registers: [this.registry] });
   private readonly mcpRequests = new Counter({ name: 'odock_mcp_requests_total', help: 'MCP gateway requests', labelNames: ['method', 'status'], registers: [this.registry] });
+  private readonly usageFlushFailures = new Counter({ name: 'odock_usage_flush_failures_total', help: 'Usage batch writes that failed (kept and retried)', registers: [this.registry] });
+  private readonly usageDropped = new Counter({ name: 'odock_usage_records_dropped_total', help: 'Usage records dropped (refused by the database, or the queue full)', registers: [this.registry] });
+  private readonly streamFailures = new Counter({ name: 'odock_stream_failures_total', help: 'Streams that failed after the response started (the client got an error event)', labelNames: ['provider', 'code'], registers: [this.registry] });
+  private readonly auditWriteFailures = new Counter({ name: 'odock_audit_write_failures_total', help: 'Audit entries that could not be stored (logged instead)', registers: [this.registry] });
   private readonly policyRefusals = new Counter({ name: 'odock_policy_refusals_total', help: 'Requests refused by a policy', labelNames: ['code', 'scope'], registers: [this.registry] });
 
   constructor(defaults = true) {
@@ -51,4 +55,8 @@ export class Metrics {
   usageRecordsWritten(n: number) { this.usageWritten.inc(n); }
   mcpRequest(method: string, status: number) { this.mcpRequests.inc({ method, status: String(status) }); }
   policyRefusal(code: string, scope: string) { this.policyRefusals.inc({ code, scope }); }
+  auditWriteFailed() { this.auditWriteFailures.inc(); }
+  usageFlushFailed() { this.usageFlushFailures.inc(); }
+  usageRecordsDropped(n = 1) { this.usageDropped.inc(n); }
+  streamFailed(provider: string, code: string) { this.streamFailures.inc({ provider, code }); }
 }

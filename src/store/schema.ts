@@ -53,6 +53,11 @@ export interface McpUsageRecordTable {
   method: string | null; tool: string | null; bytes_in: number; bytes_out: number; status: number; error_code: string | null;
   blocked: Bool; latency_ms: number; created_at: string;
 }
+export interface AuditLogTable {
+  id: string; created_at: string; organisation_id: string | null; actor_type: string; actor_id: string | null; actor_label: string | null;
+  operator_id: string | null; operator_email: string | null; ip: string | null; action: string; target_type: string | null; target_id: string | null;
+  changes: string;
+}
 export interface MetaTable { key: string; value: string }
 
 export interface Database {
@@ -75,4 +80,5 @@ export interface Database {
   mcp_usage_records: McpUsageRecordTable;
   odock_meta: MetaTable;
   invitations: InvitationTable;
+  audit_log: AuditLogTable;
 }

@@ -119,6 +119,7 @@ export class UsageWriter {
       return true;
     } catch (e) {
       if (!isRowRejection(e)) {
+        this.metrics?.usageFlushFailed();
         this.logger?.warn({ err: (e as Error).message, pending: this.pendingCount }, 'usage write failed; will retry');
         return false;
       }
@@ -129,6 +130,7 @@ export class UsageWriter {
       } catch (e) {
         if (!isRowRejection(e)) return false; // rows already written are ignored as duplicates next time
         this.dropped++;
+        this.metrics?.usageRecordsDropped();
         this.logger?.error({ err: (e as Error).message }, 'usage record refused by the database; dropped');
       }
     }

@@ -8,7 +8,7 @@ import { bodyFor, fill, isWrite, orgRoutes, seedRecords, snapshot } from './rout
 import { joinByInvitation } from '../helpers/invite.ts';
 
 // Reads for admins only: who was invited, and the organisation's operator tokens.
-const ADMIN_ONLY_READS = ['/invitations', '/operator-tokens'];
+const ADMIN_ONLY_READS = ['/invitations', '/operator-tokens', '/audit-log', '/audit-log/export'];
 
 async function rawLogin(url: string, email: string, password: string) {
   return fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });

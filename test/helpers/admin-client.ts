@@ -9,6 +9,8 @@ export interface ApiResult<T = any> {
 /** A small admin API client that logs in with the session cookie, as the console does. */
 export class AdminClient {
   private cookie = '';
+  /** Sent with every call (e.g. X-Forwarded-For through a trusted proxy). */
+  headers: Record<string, string> = {};
   constructor(readonly baseUrl: string, private bearer?: string) {}
 
   static async login(baseUrl: string, email = ADMIN_EMAIL, password = ADMIN_PASSWORD): Promise<AdminClient> {
@@ -19,7 +21,7 @@ export class AdminClient {
   }
 
   async call<T = any>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...this.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     // As a browser does for every request but GET and HEAD: the console's own origin.
     if (method !== 'GET' && method !== 'HEAD') headers.origin = this.baseUrl;

@@ -9,6 +9,7 @@ import { AppLayout } from './layout/app-layout.tsx';
 import { ApiKeyDetailPage } from './pages/api-keys/api-key-detail-page.tsx';
 import { ApiKeysPage } from './pages/api-keys/api-keys-page.tsx';
 import { AcceptInvitationPage } from './pages/accept-invitation-page.tsx';
+import { AuditLogPage } from './pages/audit-log/audit-log-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
 import { McpServerDetailPage } from './pages/mcp/mcp-server-detail-page.tsx';
 import { McpServersPage } from './pages/mcp/mcp-servers-page.tsx';
@@ -80,6 +81,7 @@ export function App() {
           <Route path="users" element={<UsersPage />} />
           <Route path="usage" element={<Suspense fallback={<Center mt={80}><Loader aria-label="Loading" /></Center>}><UsagePage /></Suspense>} />
           <Route path="settings" element={<SettingsPage />} />
+          <Route path="audit-log" element={<AuditLogPage />} />
         </Route>
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -27,6 +27,8 @@ export interface Operator {
   via: 'session' | 'token';
   /** The session's id hash, so a password change can end every other session. */
   sessionHash?: string;
+  /** The access token of a Bearer request (its id and name), for the audit log's actor. */
+  token?: { id: string; name: string };
 }
 
 declare module 'fastify' {
@@ -51,7 +53,7 @@ export function createOperatorResolver(deps: OperatorResolverDeps) {
       const row = await deps.operatorTokens.findLiveOperator(sha256Hex(token), now);
       if (!row) return undefined;
       void deps.operatorTokens.touch(row.token_id, now).catch(() => {});
-      return { id: row.id, email: row.email, name: row.name, superAdmin: !!row.super_admin, via: 'token' };
+      return { id: row.id, email: row.email, name: row.name, superAdmin: !!row.super_admin, via: 'token', token: { id: row.token_id, name: row.token_name } };
     }
     const sid = req.cookies?.[SESSION_COOKIE];
     if (!sid || sid.length > 200) return undefined;

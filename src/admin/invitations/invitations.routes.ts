@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { InvitationTable } from '../../store/schema.ts';
 import { identityRepos, identityTransaction } from '../../store/repos/identity.repos.ts';
@@ -15,6 +15,9 @@ const InvitationAccept = z.object({ token: z.string().min(1).max(200), password:
 const invitationView = (i: InvitationTable) => ({ id: i.id, email: i.email, role: i.role, expiresAt: i.expires_at, createdAt: i.created_at });
 
 type OrgParams = { orgId: string };
+
+// The token travels in the fragment: browsers never send it, so no access log records it.
+const linkOf = (req: FastifyRequest, token: string) => `${req.overTls ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}/accept-invitation#token=${token}`;
 
 /** An organisation's invitations (its admins), and accepting one (whoever holds the link). */
 export async function invitationRoutes(app: FastifyInstance): Promise<void> {
@@ -39,11 +42,16 @@ export async function invitationRoutes(app: FastifyInstance): Promise<void> {
     const { operator } = await requireOrg(req, orgId, 'admin');
     const body = parseBody(InvitationCreate, req.body);
     const { invitation, token } = await invitations.invite(orgId, operator.id, body);
-    // The token travels in the fragment: browsers never send it, so no access log records it.
-    const host = req.headers.host ?? 'localhost';
-    const url = `${req.overTls ? 'https' : 'http'}://${host}/accept-invitation#token=${token}`;
     reply.status(201);
-    return { ...invitationView(invitation), token, url };
+    return { ...invitationView(invitation), token, url: linkOf(req, token) };
+  });
+
+  app.post<{ Params: OrgParams & { invitationId: string } }>('/organisations/:orgId/invitations/:invitationId/resend', async (req, reply) => {
+    const { orgId, invitationId } = req.params;
+    const { operator } = await requireOrg(req, orgId, 'admin');
+    const { invitation, token } = await invitations.resend(orgId, invitationId, operator.id);
+    reply.status(201);
+    return { ...invitationView(invitation), token, url: linkOf(req, token) };
   });
 
   app.delete<{ Params: OrgParams & { invitationId: string } }>('/organisations/:orgId/invitations/:invitationId', async (req, reply) => {

@@ -17,7 +17,7 @@ import { newPassword } from '../auth/credential-fields.ts';
 const INVITATION_PREFIX = 'odi_';
 
 export interface InvitationServiceDeps {
-  invitations: Pick<InvitationRepo, 'listLivePage' | 'findLiveByTokenHash' | 'delete'>;
+  invitations: Pick<InvitationRepo, 'listLivePage' | 'findLiveByTokenHash' | 'findLive' | 'delete'>;
   users: Pick<UserRepo, 'findWithLoginEmail'>;
   operators: Pick<OperatorRepo, 'findByEmail' | 'findById' | 'insert'>;
   organisations: Pick<OrganisationRepo, 'findById'>;
@@ -66,6 +66,13 @@ export function createInvitationService(deps: InvitationServiceDeps) {
         await tx.invitations.insert(invitation);
       });
       return { invitation, token };
+    },
+
+    /** A new link for a pending invitation (same email and role); the old link stops working. */
+    async resend(orgId: string, invitationId: string, invitedBy: string): Promise<{ invitation: InvitationTable; token: string }> {
+      const old = await deps.invitations.findLive(orgId, invitationId, nowIso());
+      if (!old) throw new GatewayError('not_found', 'Invitation not found (it was accepted, revoked or has expired)');
+      return this.invite(orgId, invitedBy, { email: old.email, role: old.role });
     },
 
     async revoke(orgId: string, invitationId: string): Promise<void> {

@@ -13,6 +13,9 @@ export function invitationRepo(db: Kysely<Database>) {
     async findLiveByTokenHash(tokenHash: string, now: string): Promise<InvitationTable | undefined> {
       return db.selectFrom('invitations').selectAll().where('token_hash', '=', tokenHash).where('expires_at', '>', now).executeTakeFirst();
     },
+    async findLive(orgId: string, invitationId: string, now: string): Promise<InvitationTable | undefined> {
+      return db.selectFrom('invitations').selectAll().where('id', '=', invitationId).where('organisation_id', '=', orgId).where('expires_at', '>', now).executeTakeFirst();
+    },
     async insert(inv: InvitationTable): Promise<void> {
       await db.insertInto('invitations').values(inv).execute();
     },

@@ -6,7 +6,7 @@ import { pageQuery } from './paging.ts';
 /** What is ever read back of a token: never its hash. */
 export type OperatorTokenRow = Pick<OperatorTokenTable, 'id' | 'name' | 'preview' | 'created_at' | 'last_used_at' | 'expires_at'>;
 export type OperatorTokenWithOwner = OperatorTokenRow & { owner_id: string; owner_email: string; owner_name: string };
-export type TokenOperator = Pick<OperatorTable, 'id' | 'email' | 'name' | 'super_admin'> & { token_id: string };
+export type TokenOperator = Pick<OperatorTable, 'id' | 'email' | 'name' | 'super_admin'> & { token_id: string; token_name: string };
 
 const ROW = ['operator_tokens.id', 'operator_tokens.name', 'operator_tokens.preview', 'operator_tokens.created_at', 'operator_tokens.last_used_at', 'operator_tokens.expires_at'] as const;
 
@@ -17,7 +17,7 @@ export function operatorTokenRepo(db: Kysely<Database>) {
   return {
     async findLiveOperator(tokenHash: string, now: string): Promise<TokenOperator | undefined> {
       return db.selectFrom('operator_tokens').innerJoin('operators', 'operators.id', 'operator_tokens.operator_id')
-        .select(['operators.id', 'operators.email', 'operators.name', 'operators.super_admin', 'operator_tokens.id as token_id'])
+        .select(['operators.id', 'operators.email', 'operators.name', 'operators.super_admin', 'operator_tokens.id as token_id', 'operator_tokens.name as token_name'])
         .where('operator_tokens.token_hash', '=', tokenHash).where('operator_tokens.expires_at', '>', now).executeTakeFirst();
     },
     async touch(tokenId: string, now: string): Promise<void> {

@@ -2,7 +2,7 @@
 import { fillPath, request } from './client.ts';
 import { ROUTES, type RouteName } from './routes.ts';
 import type {
-  AcceptedInvitation, ApiKey, ApiKeyType, CatalogModel, CreatedInvitation, Invitation, McpAuthConfig, McpServer, McpUsageRecord, Me, Model, OperatorToken, OrgOperatorToken, Organisation, Page,
+  AcceptedInvitation, ApiKey, AuditEntry, ApiKeyType, CatalogModel, CreatedInvitation, Invitation, McpAuthConfig, McpServer, McpUsageRecord, Me, Model, OperatorToken, OrgOperatorToken, Organisation, Page,
   Policies, Pricing, Provider, ProviderKey, ProviderSlot, ProviderType, Role, RotatedApiKey, Rotation, Team, UsageRecord, User,
 } from './types.ts';
 
@@ -56,6 +56,9 @@ export const api = {
   listInvitations: (orgId: string, q?: PageQuery) => call<Page<Invitation>>('listInvitations', { orgId }, { query: q }),
   createInvitation: (orgId: string, body: { email: string; role: Role }) => call<CreatedInvitation>('createInvitation', { orgId }, { body }),
   revokeInvitation: (orgId: string, invitationId: string) => call<unknown>('revokeInvitation', { orgId, invitationId }),
+  /** A new link for a pending invitation; the old one stops working. */
+  resendInvitation: (orgId: string, invitationId: string) => call<CreatedInvitation>('resendInvitation', { orgId, invitationId }),
+  listAuditLog: (orgId: string, q?: PageQuery) => call<Page<AuditEntry>>('listAuditLog', { orgId }, { query: q }),
   listOrgOperatorTokens: (orgId: string, q?: PageQuery) => call<Page<OrgOperatorToken>>('listOrgOperatorTokens', { orgId }, { query: q }),
   revokeOrgOperatorToken: (orgId: string, tokenId: string) => call<unknown>('revokeOrgOperatorToken', { orgId, tokenId }),
 

@@ -88,6 +88,10 @@ export const ROUTES = {
 
   listUsage: ['GET', `${ORG}/usage`],
   listMcpUsage: ['GET', `${ORG}/usage/mcp`],
+
+  resendInvitation: ['POST', `${ORG}/invitations/{invitationId}/resend`],
+  listAuditLog: ['GET', `${ORG}/audit-log`],
+  exportAuditLog: ['GET', `${ORG}/audit-log/export`],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type RouteName = keyof typeof ROUTES;

@@ -239,3 +239,17 @@ export interface Policies {
     payload?: { max_request_bytes?: number; max_tokens?: number };
   };
 }
+
+/** One audit entry: who (operator or access token), from where, did what to which record. */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  organisationId: string | null;
+  actor: { type: 'operator' | 'token' | 'anonymous'; id: string | null; label: string | null; operator: { id: string; email: string } | null };
+  ip: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  /** Snapshots of the record around the change, secrets masked by the server. */
+  changes: { before?: unknown; after?: unknown; reason?: string };
+}

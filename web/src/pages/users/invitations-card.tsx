@@ -1,10 +1,12 @@
 // Invitations: how an operator joins. The admin invites an email with a role and passes the link
-// on (shown once); the invitee opens it and chooses their own password.
+// on (shown once); the invitee opens it and chooses their own password. Resend replaces a
+// pending link with a new one (the old stops working); Revoke ends it.
 import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconMail } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { errorMessage } from '../../api/client.ts';
 import { api } from '../../api/endpoints.ts';
 import type { CreatedInvitation, Invitation, Role } from '../../api/types.ts';
 import { RoleBadge } from '../../components/badges.tsx';
@@ -29,6 +31,16 @@ export function InvitationsCard() {
   const qc = useQueryClient();
   const paged = usePagedQuery(invitationsKey(orgId), (q) => api.listInvitations(orgId, q));
   const [revoking, setRevoking] = useState<Invitation | null>(null);
+  // Resending replaces the link: the old one stops working, the new one is shown once.
+  const [resent, setResent] = useState<CreatedInvitation | null>(null);
+  const resend = useMutation({
+    mutationFn: (i: Invitation) => api.resendInvitation(orgId, i.id),
+    onSuccess: async (inv) => {
+      setResent(inv);
+      await qc.invalidateQueries({ queryKey: invitationsKey(orgId) });
+    },
+    onError: (err) => notifications.show({ color: 'red', message: errorMessage(err) }),
+  });
   return (
     <TableCard mt="lg" title="Pending invitations" description="Links not yet opened. Each works once, until it expires.">
       <PagedTable
@@ -41,9 +53,25 @@ export function InvitationsCard() {
           { key: 'email', header: 'Email', render: (i) => <Text size="sm" fw={500}>{i.email}</Text> },
           { key: 'role', header: 'Role', render: (i) => <RoleBadge role={i.role} /> },
           { key: 'expires', header: 'Expires', render: (i) => <Text size="sm" c="dimmed">{formatDateTime(i.expiresAt)}</Text> },
-          { key: 'x', header: '', align: 'right', render: (i) => <Button size="xs" variant="subtle" color="red" onClick={() => setRevoking(i)} aria-label={`Revoke invitation for ${i.email}`}>Revoke</Button> },
+          {
+            key: 'x', header: '', align: 'right', render: (i) => (
+              <Group gap={4} justify="flex-end" wrap="nowrap">
+                <Button size="xs" variant="subtle" onClick={() => resend.mutate(i)} loading={resend.isPending && resend.variables?.id === i.id} aria-label={`Resend invitation for ${i.email}`}>Resend</Button>
+                <Button size="xs" variant="subtle" color="red" onClick={() => setRevoking(i)} aria-label={`Revoke invitation for ${i.email}`}>Revoke</Button>
+              </Group>
+            ),
+          },
         ]}
       />
+      <Modal opened={resent !== null} onClose={() => setResent(null)} title={<Text fw={600}>New invitation link</Text>}>
+        {resent && (
+          <Stack>
+            <Text size="sm">The previous link for <b>{resent.email}</b> no longer works. Send them this one; it expires {formatDateTime(resent.expiresAt)}.</Text>
+            <SecretField label="Invitation link" value={resent.url} warning="Copy the link now: it is shown only once." />
+            <Group justify="flex-end"><Button onClick={() => setResent(null)}>Done</Button></Group>
+          </Stack>
+        )}
+      </Modal>
       <ConfirmDialog
         opened={revoking !== null}
         onClose={() => setRevoking(null)}
