@@ -47,11 +47,21 @@ export interface UsageRecordTable {
   surface: string; input_tokens: number; output_tokens: number; cached_tokens: number; reasoning_tokens: number;
   cost_nano_usd: number; latency_ms: number; ttft_ms: number | null; status: number; error_code: string | null;
   streamed: Bool; created_at: string;
+  /** Routing: JSON list of the attempts ({modelId, deploymentId, status, errorCode, latencyMs}), null when the call was not routed. */
+  attempts?: string | null; rerouted?: Bool;
 }
 export interface McpUsageRecordTable {
   id: string; request_id: string; organisation_id: string; api_key_id: string | null; mcp_server_id: string | null;
   method: string | null; tool: string | null; bytes_in: number; bytes_out: number; status: number; error_code: string | null;
   blocked: Bool; latency_ms: number; created_at: string;
+}
+export interface ModelDeploymentTable {
+  id: string; organisation_id: string; model_id: string; provider_id: string; provider_api_key_id: string; slug: string; weight: number;
+  created_at: string; updated_at: string;
+}
+export interface RoutingRuleTable {
+  id: string; organisation_id: string; model_id: string; api_key_id: string | null; strategy: string; candidates: string; failover_on: string;
+  max_attempts: number; retry_delay_ms: number; created_at: string; updated_at: string;
 }
 export interface MetaTable { key: string; value: string }
 
@@ -75,4 +85,6 @@ export interface Database {
   mcp_usage_records: McpUsageRecordTable;
   odock_meta: MetaTable;
   invitations: InvitationTable;
+  model_deployments: ModelDeploymentTable;
+  routing_rules: RoutingRuleTable;
 }
