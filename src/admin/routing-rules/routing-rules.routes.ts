@@ -26,7 +26,7 @@ const Patch = z.object({
   strategy: fields.strategy.optional(), candidates: fields.candidates.optional(), failoverOn: fields.failoverOn.optional(),
   maxAttempts: fields.maxAttempts.optional(), retryDelayMs: fields.retryDelayMs.optional(),
 }).strict();
-const ExplainQuery = z.object({ model: z.string().min(1).max(200) }).strict();
+const ExplainQuery = z.object({ model: z.string().min(1).max(200).optional() }).strict();
 
 type P = { orgId: string; ruleId: string };
 
