@@ -24,7 +24,7 @@ export function AttemptsBadge({ record, modelName }: { record: UsageRecord; mode
               <Table.Tr key={i}>
                 <Table.Td>{i + 1}</Table.Td>
                 <Table.Td><Text size="sm">{modelName(a.modelId)}</Text></Table.Td>
-                <Table.Td><Text size="xs" ff="monospace">{a.deploymentId ? a.deploymentId.slice(0, 8) : 'model'}</Text></Table.Td>
+                <Table.Td><Text size="xs" ff="monospace">{a.deploymentId ? a.deploymentId.slice(0, 8) : 'primary'}</Text></Table.Td>
                 <Table.Td><Text size="sm" c={a.errorCode ? 'red' : 'teal'}>{a.status}{a.errorCode ? ` · ${a.errorCode}` : ''}</Text></Table.Td>
                 <Table.Td><Text size="sm">{a.latencyMs} ms</Text></Table.Td>
               </Table.Tr>
