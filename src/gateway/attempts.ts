@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { ResolvedAuth } from '../auth/auth-entry.ts';
 import type { ModelRoute } from '../access/org-routes.ts';
@@ -108,7 +109,9 @@ export async function sendWithRouting(
     let upstreamStatus: number | undefined;
     let retryAfter: string | undefined;
     try {
-      const res = await rt.upstream.send(auth.orgId, call, target.provider.timeoutMs, signal);
+      let res = await rt.upstream.send(auth.orgId, call, target.provider.timeoutMs, signal);
+      // A stream that dies or stalls before its first byte can still fail over: nothing reached the client.
+      if (res.statusCode < 400 && call.stream) res = await withFirstChunk(res);
       if (res.statusCode < 400) {
         state.attempts.push({ modelId: target.modelId, deploymentId: target.deploymentId, status: res.statusCode, errorCode: null, latencyMs: Math.round(performance.now() - t0) });
         routing.metrics.attempt(target.name, target.deploymentId, target.provider.type, 'ok');
@@ -135,6 +138,25 @@ export async function sendWithRouting(
     if (coolsDown(kind)) await routing.cooldowns.coolDown(cooldownKey(target), at + cooldownMs(retryAfter, routing.defaultCooldownMs, at));
     if (i + 1 >= limit || !shouldFailOver(kind, plan.failoverOn)) throw err;
   }
+}
+
+/**
+ * Waits for the first body chunk of a streamed success, then hands back the response with a body
+ * that yields it and the rest. A failure before it (hang-up, no byte before the timeout, an empty
+ * body) throws, so the attempt loop treats it like a failed call.
+ */
+async function withFirstChunk(res: UpstreamResponse): Promise<UpstreamResponse> {
+  const it = (res.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) throw new GatewayError('upstream_error', 'The upstream provider ended the stream before sending anything');
+  async function* rest() {
+    yield first.value;
+    for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
+  }
+  const body = Readable.from(rest(), { objectMode: false });
+  // Destroying the relay (client gone, stream failed) releases the upstream socket too.
+  body.once('close', () => void it.return?.());
+  return { ...res, body } as unknown as UpstreamResponse;
 }
 
 /** The usage record's routing columns: the attempts (JSON) and whether the call left the first choice. */

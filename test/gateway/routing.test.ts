@@ -107,6 +107,19 @@ describe('routing through the gateway', () => {
     assert.equal(text, FAKE_REPLY);
   });
 
+  it('a streamed 200 that hangs up or stalls before its first byte still fails over', async () => {
+    for (const b of [{ kind: 'hangup', afterChunks: 0 }, { kind: 'stall-stream', afterChunks: 0 }] as const) {
+      const before = counts();
+      openai.next(b);
+      const r = await postChat(o.url, key.secret, { model: 'oa-primary', stream: true });
+      const body = await r.text();
+      assert.equal(r.status, 200);
+      assert.match(body, /Hello/, b.kind);
+      assert.match(body, /\[DONE\]/, b.kind);
+      assert.equal(counts().anthropic - before.anthropic, 1, b.kind);
+    }
+  });
+
   it('no failover after the first streamed byte: the client gets the in-stream error and no [DONE]', async () => {
     const before = counts();
     openai.next({ kind: 'hangup', afterChunks: 2 });
