@@ -3,7 +3,7 @@
 import { ActionIcon, Badge, Button, NumberInput, Select, Text, TextInput, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlus, IconRoute, IconTrash } from '@tabler/icons-react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { Model } from '../../api/types.ts';
 import type { Deployment, DeploymentHealth } from '../../api/routing-types.ts';
@@ -87,24 +87,19 @@ function AddDeploymentModal({ model, opened, onClose, onDone }: { model: Model; 
   const form = useFormState(initial());
   useResetOnOpen(form, opened, initial);
   const keys = useProviderKeys(orgId, form.values.providerId);
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    setBusy(true);
-    try {
-      await routingApi.createDeployment(orgId, model.id, {
-        providerId: form.values.providerId ?? '', providerApiKeyId: form.values.providerApiKeyId ?? '', slug: form.values.slug, weight: Number(form.values.weight),
-      });
+  const create = useMutation({
+    mutationFn: () => routingApi.createDeployment(orgId, model.id, {
+      providerId: form.values.providerId ?? '', providerApiKeyId: form.values.providerApiKeyId ?? '', slug: form.values.slug, weight: Number(form.values.weight),
+    }),
+    onSuccess: () => {
       notifications.show({ color: 'teal', message: 'Deployment added' });
       onDone();
       onClose();
-    } catch (e) {
-      form.showApiError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    onError: (err) => form.showApiError(err),
+  });
   return (
-    <FormModal opened={opened} onClose={onClose} title={`Add a deployment of ${model.name}`} onSubmit={() => void submit()} submitLabel="Add Deployment" busy={busy}>
+    <FormModal opened={opened} onClose={onClose} title={`Add a deployment of ${model.name}`} onSubmit={() => create.mutate()} submitLabel="Add Deployment" busy={create.isPending}>
       <Select label="Provider" data={providers.map((p) => ({ value: p.id, label: p.name || PROVIDER_LABEL[p.type] }))} value={form.values.providerId}
         onChange={(v) => { form.set('providerId', v); form.set('providerApiKeyId', null); }} error={form.errors.providerId} allowDeselect={false} />
       <Select label="Provider key" placeholder="Pick a key" data={(keys.data?.items ?? []).filter((k) => !k.revoked).map((k) => ({ value: k.id, label: `${k.name} (…${k.keyPreview})` }))}

@@ -2,7 +2,7 @@
 // strategy, the candidates in order, what fails over, attempts and backoff.
 import { MultiSelect, NumberInput, Select, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
 import { routingApi } from '../../api/routing-endpoints.ts';
 import type { FailoverOn, Strategy } from '../../api/routing-types.ts';
 import { FormModal } from '../../components/form-modal.tsx';
@@ -25,30 +25,24 @@ export function RoutingRuleModal({ opened, onClose, onDone, names }: { opened: b
   });
   const form = useFormState(initial());
   useResetOnOpen(form, opened, initial);
-  const [busy, setBusy] = useState(false);
   const models = names.models.map((m) => ({ value: m.id, label: m.name }));
-
-  const submit = async () => {
-    setBusy(true);
-    try {
-      await routingApi.createRoutingRule(orgId, {
-        modelId: form.values.modelId ?? '', apiKeyId: form.values.apiKeyId, strategy: form.values.strategy,
-        // Priority follows the order the candidates were picked in.
-        candidates: form.values.candidates.map((modelId, i) => ({ modelId, priority: i + 1, weight: 1 })),
-        failoverOn: form.values.failoverOn as FailoverOn[], maxAttempts: Number(form.values.maxAttempts), retryDelayMs: Number(form.values.retryDelayMs),
-      });
+  const create = useMutation({
+    mutationFn: () => routingApi.createRoutingRule(orgId, {
+      modelId: form.values.modelId ?? '', apiKeyId: form.values.apiKeyId, strategy: form.values.strategy,
+      // Priority follows the order the candidates were picked in.
+      candidates: form.values.candidates.map((modelId, i) => ({ modelId, priority: i + 1, weight: 1 })),
+      failoverOn: form.values.failoverOn as FailoverOn[], maxAttempts: Number(form.values.maxAttempts), retryDelayMs: Number(form.values.retryDelayMs),
+    }),
+    onSuccess: () => {
       notifications.show({ color: 'teal', message: 'Routing rule created' });
       onDone();
       onClose();
-    } catch (e) {
-      form.showApiError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    onError: (err) => form.showApiError(err),
+  });
 
   return (
-    <FormModal opened={opened} onClose={onClose} title="Add Routing Rule" onSubmit={() => void submit()} submitLabel="Create Rule" busy={busy} size="lg">
+    <FormModal opened={opened} onClose={onClose} title="Add Routing Rule" onSubmit={() => create.mutate()} submitLabel="Create Rule" busy={create.isPending} size="lg">
       <Select label="Requested model" placeholder="The model clients ask for" searchable data={models} value={form.values.modelId} onChange={(v) => form.set('modelId', v)} error={form.errors.modelId} />
       <Select label="Applies to" placeholder="Whole organisation" clearable searchable value={form.values.apiKeyId} onChange={(v) => form.set('apiKeyId', v)} error={form.errors.apiKeyId}
         description="A rule for one key wins over the organisation's rule"
