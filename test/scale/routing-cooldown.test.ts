@@ -2,9 +2,9 @@
 // answered 429 with Retry-After through one instance is skipped by the other until the rest ends.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnOdock, type OdockProcess } from '../helpers/odock-process.ts';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_MASTER_KEY, type TestOdock } from '../helpers/odock.ts';
-import { PG_URL, REDIS_URL, dropSchema, needPostgres, needRedis, uniquePrefix, uniqueSchema } from '../helpers/services.ts';
+import { sharedServicesEnv, spawnOdock, type OdockProcess } from '../helpers/odock-process.ts';
+import type { TestOdock } from '../helpers/odock.ts';
+import { dropSchema, needPostgres, needRedis, uniquePrefix, uniqueSchema } from '../helpers/services.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.ts';
 import { postChat } from '../helpers/chat.ts';
 import { RoutingSetup } from '../gateway/routing-helpers.ts';
@@ -22,10 +22,7 @@ describe('routing cooldowns across two Odock processes on one Redis', () => {
     if (skip) return;
     primary = await startFakeOpenAI({ apiKey: 'sk-cool-primary-0001' });
     spare = await startFakeOpenAI({ apiKey: 'sk-cool-spare-0001' });
-    const env = {
-      DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema, REDIS_URL, REDIS_KEY_PREFIX: prefix, CACHE_INVALIDATION_CHANNEL: `${prefix}inv`,
-      ODOCK_MASTER_KEY: TEST_MASTER_KEY, ODOCK_ADMIN_EMAIL: ADMIN_EMAIL, ODOCK_ADMIN_PASSWORD: ADMIN_PASSWORD, ODOCK_ALLOW_PRIVATE_UPSTREAMS: 'true',
-    };
+    const env = sharedServicesEnv(schema, prefix);
     // One at a time: the first migrates and creates the first operator.
     for (let i = 0; i < 2; i++) nodes.push(await spawnOdock(env));
   });
