@@ -10,6 +10,7 @@ import type { UsageWriter } from './usage/usage-writer.ts';
 import type { OrgRoutes } from './access/org-routes.ts';
 import type { PolicyEngine, ClientIpResolver } from './policy/index.ts';
 import type { ResponseItemStore } from './surfaces/openai/response-items.ts';
+import type { RoutingRuntime } from './routing/routing-runtime.ts';
 
 /** Everything the route groups depend on, built once in main.ts (or a test). */
 export interface AppDeps {
@@ -28,6 +29,8 @@ export interface AppDeps {
   clientIp: ClientIpResolver;
   /** Output items the Responses surface answered, for clients that refer back to them. */
   responseItems: ResponseItemStore;
+  /** Deployment cooldowns (shared through Redis when configured), routing metrics, round-robin turns. */
+  routing: RoutingRuntime;
   /** Drops the affected cache entries on every instance; resolves once they are gone. */
   invalidate(e: InvalidationEvent): Promise<void>;
 }

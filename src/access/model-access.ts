@@ -19,6 +19,8 @@ export async function resolveModel(orgRoutes: OrgRoutes, auth: ResolvedAuth, req
   if (!auth.modelIdSet.has(route.modelId)) {
     throw new GatewayError('model_not_allowed', `This API key is not allowed to use model '${clip(requested)}'`, { param: 'model' });
   }
+  // A routed model's deployments and candidates are checked one by one when the call is planned.
+  if (route.routing) return route;
   if (!route.provider.enabled) throw new GatewayError('provider_disabled', `The provider of model '${route.name}' is disabled`);
   if (!route.providerKey) throw new GatewayError('provider_api_key_not_configured', `Model '${route.name}' has no provider key configured`);
   if (route.providerKey.revoked) throw new GatewayError('provider_api_key_revoked', `The provider key of model '${route.name}' has been revoked`);

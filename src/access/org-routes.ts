@@ -4,6 +4,8 @@ import type { ProviderType } from '../providers/provider-types.ts';
 import { json } from '../store/json-column.ts';
 import type { OrgRouteRepo } from '../store/repos/org-route.repo.ts';
 import type { Pricing } from '../canonical/usage.types.ts';
+import type { ModelRouting } from '../routing/routing.types.ts';
+import { attachRouting } from '../routing/routing-table.ts';
 
 export type { Pricing };
 
@@ -18,6 +20,8 @@ export interface ModelRoute {
   providerKey: { id: string; revoked: boolean } | null;
   /** The decrypted provider key; decrypted on first use and kept in memory only. */
   secret(): string;
+  /** Deployments and routing rules; undefined for a model with neither (the unrouted fast path). */
+  routing?: ModelRouting;
 }
 
 export interface McpServerRoute {
@@ -42,6 +46,8 @@ export interface McpServerRoute {
 
 export interface OrgRouteTable {
   models: Map<string, ModelRoute>;
+  /** The same routes by model id (routing candidates name models by id). */
+  modelsById: Map<string, ModelRoute>;
   mcpById: Map<string, McpServerRoute>;
   mcpBySlug: Map<string, McpServerRoute>;
 }
@@ -54,7 +60,7 @@ export interface OrgRouteTable {
 export class OrgRoutes {
   private readonly tables = new Map<string, Promise<OrgRouteTable>>();
 
-  constructor(private readonly repo: Pick<OrgRouteRepo, 'modelRoutes' | 'mcpServers'>, private readonly vault: Vault, bus: InvalidationBus) {
+  constructor(private readonly repo: Pick<OrgRouteRepo, 'modelRoutes' | 'mcpServers' | 'deploymentRoutes' | 'routingRules'>, private readonly vault: Vault, bus: InvalidationBus) {
     bus.subscribe((e) => {
       if (e.kind === 'all') this.tables.clear();
       else if (e.kind === 'org') this.tables.delete(e.orgId);
@@ -73,12 +79,14 @@ export class OrgRoutes {
   }
 
   private async load(orgId: string): Promise<OrgRouteTable> {
-    const [models, servers] = await Promise.all([
+    const [models, servers, deployments, rules] = await Promise.all([
       this.repo.modelRoutes(orgId),
       this.repo.mcpServers(orgId),
+      this.repo.deploymentRoutes(orgId),
+      this.repo.routingRules(orgId),
     ]);
     const vault = this.vault;
-    const table: OrgRouteTable = { models: new Map(), mcpById: new Map(), mcpBySlug: new Map() };
+    const table: OrgRouteTable = { models: new Map(), modelsById: new Map(), mcpById: new Map(), mcpBySlug: new Map() };
     for (const m of models) {
       let secret: string | undefined;
       const ciphertext = m.k_ciphertext;
@@ -101,6 +109,8 @@ export class OrgRoutes {
         },
       });
     }
+    for (const m of table.models.values()) table.modelsById.set(m.modelId, m);
+    attachRouting(orgId, table.modelsById, deployments, rules, vault);
     for (const s of servers) {
       let authSecret: string | null | undefined;
       let env: Record<string, string> | undefined;

@@ -15,6 +15,8 @@ import { apiKeyRoutes } from './api-keys/api-keys.routes.ts';
 import { mcpServerRoutes } from './mcp-servers/mcp-servers.routes.ts';
 import { usageRoutes } from './usage/usage.routes.ts';
 import { policyExplainRoutes } from './policies/policy-explain.routes.ts';
+import { deploymentRoutes } from './deployments/deployments.routes.ts';
+import { routingRuleRoutes } from './routing-rules/routing-rules.routes.ts';
 import { collectRoutes, openapiRoutes } from './shared/openapi.ts';
 import { registerAuditTrail } from '../audit/audit-trail.ts';
 import { auditLogRoutes } from './audit-log/audit-log.routes.ts';
@@ -46,5 +48,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   await app.register(usageRoutes);
   await app.register(policyExplainRoutes);
   await app.register(auditLogRoutes);
+  await app.register(deploymentRoutes);
+  await app.register(routingRuleRoutes);
   await app.register(openapiRoutes(routes));
 }

@@ -55,6 +55,8 @@ const EnvSchema = z.object({
   INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
   /** How long the Responses surface keeps the output items it answered, for later `item_reference`s. */
   RESPONSES_ITEM_TTL_SECONDS: seconds.default(3600),
+  /** How long a deployment rests after a 429, 5xx or timeout that carried no Retry-After. */
+  ROUTING_COOLDOWN_SECONDS: seconds.default(30),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

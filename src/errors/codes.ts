@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   mcp_upstream_error: 502,
   mcp_auth_error: 502,
   store_unavailable: 503,
+  upstream_unavailable: 503,
   upstream_timeout: 504,
 } as const;
 

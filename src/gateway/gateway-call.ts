@@ -13,14 +13,18 @@ import { ClientAbort, mapTransportError, readBody, type UpstreamClient } from '.
 import type { ByteBudget } from '../upstream/byte-budget.ts';
 import { costNanoUsd } from '../usage/pricing.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
-import { admitRequest, toTokenUsage } from './policy-gate.ts';
-import type { PolicyHandle } from '../policy/index.ts';
+import { toTokenUsage } from './policy-gate.ts';
+import { admitCandidate, type Admission } from './admission.ts';
+import { routingColumns, sendWithRouting, type AttemptState } from './attempts.ts';
+import type { UpstreamCall } from '../upstream/upstream-call.ts';
+import type { UpstreamResponse } from '../upstream/client.ts';
 import { buildUpstreamCall, createStreamTranslator, translateResponse } from './translate.ts';
 import type { GatewayRequest } from './gateway-request.ts';
 
 const MAX_UPSTREAM_BODY = 64 * 1024 * 1024;
 const MAX_ERROR_BODY = 256 * 1024;
 const ZERO: Usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, reasoningTokens: 0 };
+const NOT_ROUTED = { attempts: null, rerouted: 0 } as const;
 
 export interface GatewayRuntime {
   deps: AppDeps;
@@ -40,7 +44,9 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
   const t0 = performance.now();
   let auth: ResolvedAuth | undefined;
   let route: ModelRoute | undefined;
-  let ticket: PolicyHandle | undefined;
+  let ticket: Admission | undefined;
+  // Only a routed model (deployments or a rule) fills this; the unrouted path never allocates it.
+  let routed: AttemptState | undefined;
   let usage: Usage = ZERO;
   let status = 200;
   let errorCode: string | null = null;
@@ -58,15 +64,28 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     const authed = auth;
     route = await resolveModel(deps.orgRoutes, auth, request.model);
     const r = request.hooks?.prepare ? await request.hooks.prepare(auth) : request;
-    ticket = await admitRequest(deps.policy, deps.clientIp, req, auth, route, r);
-    const call = buildUpstreamCall(r.format, r.body, {
-      providerType: route.provider.type, baseUrl: route.provider.baseUrl, apiKey: route.secret(), slug: route.slug, config: route.provider.config,
-    }, { stream: r.stream, requestedModel: route.name, clientHeaders: req.headers, maxOutputTokens: ticket.maxTokensCap });
+    let call: UpstreamCall;
+    let res: UpstreamResponse;
+    if (route.routing === undefined) {
+      ticket = await admitCandidate(deps, req, auth, route, r);
+      call = buildUpstreamCall(r.format, r.body, {
+        providerType: route.provider.type, baseUrl: route.provider.baseUrl, apiKey: route.secret(), slug: route.slug, config: route.provider.config,
+      }, { stream: r.stream, requestedModel: route.name, clientHeaders: req.headers, maxOutputTokens: ticket.maxTokensCap });
 
-    const res = await rt.upstream.send(auth.orgId, call, route.provider.timeoutMs, ac.signal);
-    if (res.statusCode >= 400) {
-      const text = (await readBody(res.body, MAX_ERROR_BODY).catch(() => Buffer.alloc(0))).toString('utf8');
-      throw mapUpstreamError(route.provider.type, res.statusCode, res.headers, text, route.secret());
+      res = await rt.upstream.send(auth.orgId, call, route.provider.timeoutMs, ac.signal);
+      if (res.statusCode >= 400) {
+        const text = (await readBody(res.body, MAX_ERROR_BODY).catch(() => Buffer.alloc(0))).toString('utf8');
+        throw mapUpstreamError(route.provider.type, res.statusCode, res.headers, text, route.secret());
+      }
+    } else {
+      // Deployments or a routing rule: the attempt loop (attempts.ts) picks the target actually called.
+      routed = { attempts: [] };
+      try {
+        ({ call, res } = await sendWithRouting(rt, req, auth, route, r, ac.signal, routed));
+      } finally {
+        ticket = routed.admission;
+        if (routed.target) route = routed.target;
+      }
     }
 
     if (!call.stream) {
@@ -156,6 +175,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     if (status === 200 && reply.statusCode >= 400) status = reply.statusCode;
     deps.metrics.request(request.format, route?.provider.type ?? 'none', status, errorCode ?? 'ok', elapsed / 1000);
     if (auth) {
+      const rc = routed ? routingColumns(routed) : NOT_ROUTED;
       deps.usage.record({
         request_id: req.id, organisation_id: auth.orgId, team_id: auth.teamId, user_id: auth.userId, api_key_id: auth.keyId,
         provider_id: route?.provider.id ?? null, provider_type: route?.provider.type ?? null, model_id: route?.modelId ?? null,
@@ -163,6 +183,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
         surface: request.format, input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, cached_tokens: usage.cachedTokens,
         reasoning_tokens: usage.reasoningTokens, cost_nano_usd: route ? costNanoUsd(route.pricing, usage) : 0,
         latency_ms: Math.round(elapsed), ttft_ms: ttft === null ? null : Math.round(ttft), status, error_code: errorCode, streamed: request.stream ? 1 : 0,
+        attempts: rc.attempts, rerouted: rc.rerouted,
       });
     }
   }

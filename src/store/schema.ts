@@ -47,6 +47,8 @@ export interface UsageRecordTable {
   surface: string; input_tokens: number; output_tokens: number; cached_tokens: number; reasoning_tokens: number;
   cost_nano_usd: number; latency_ms: number; ttft_ms: number | null; status: number; error_code: string | null;
   streamed: Bool; created_at: string;
+  /** Routing: JSON list of the attempts ({modelId, deploymentId, status, errorCode, latencyMs}), null when the call was not routed. */
+  attempts?: string | null; rerouted?: Bool;
 }
 export interface McpUsageRecordTable {
   id: string; request_id: string; organisation_id: string; api_key_id: string | null; mcp_server_id: string | null;
@@ -57,6 +59,14 @@ export interface AuditLogTable {
   id: string; created_at: string; organisation_id: string | null; actor_type: string; actor_id: string | null; actor_label: string | null;
   operator_id: string | null; operator_email: string | null; ip: string | null; action: string; target_type: string | null; target_id: string | null;
   changes: string;
+}
+export interface ModelDeploymentTable {
+  id: string; organisation_id: string; model_id: string; provider_id: string; provider_api_key_id: string; slug: string; weight: number;
+  created_at: string; updated_at: string;
+}
+export interface RoutingRuleTable {
+  id: string; organisation_id: string; model_id: string; api_key_id: string | null; strategy: string; candidates: string; failover_on: string;
+  max_attempts: number; retry_delay_ms: number; created_at: string; updated_at: string;
 }
 export interface MetaTable { key: string; value: string }
 
@@ -81,4 +91,6 @@ export interface Database {
   odock_meta: MetaTable;
   invitations: InvitationTable;
   audit_log: AuditLogTable;
+  model_deployments: ModelDeploymentTable;
+  routing_rules: RoutingRuleTable;
 }

@@ -10,6 +10,8 @@ export interface OrgRecords {
   modelId: string;
   apiKeyId: string;
   serverId: string;
+  deploymentId: string;
+  ruleId: string;
 }
 
 export interface Route {
@@ -70,6 +72,10 @@ export function bodyFor(r: Route, ids: OrgRecords): unknown {
     case 'POST /mcp-servers': return { name: 'Intruder', slug: 'intruder', transport: 'STREAMABLE_HTTP', endpointUrl: 'http://127.0.0.1:9/mcp' };
     case 'PATCH /mcp-servers/{serverId}': return { enabled: false };
     case 'POST /mcp-servers/{serverId}/api-keys': return { apiKeyIds: [ids.apiKeyId] };
+    case 'POST /models/{modelId}/deployments': return { providerId: ids.providerId, providerApiKeyId: ids.providerKeyId, slug: 'intruder' };
+    case 'PATCH /deployments/{deploymentId}': return { weight: 5 };
+    case 'POST /routing-rules': return { modelId: ids.modelId, candidates: [{ modelId: ids.modelId }] };
+    case 'PATCH /routing-rules/{ruleId}': return { maxAttempts: 2 };
     default: return r.method === 'GET' || r.method === 'DELETE' ? undefined : {};
   }
 }
@@ -84,9 +90,11 @@ export async function seedRecords(admin: AdminClient, org: { orgId: string; base
   const modelId = org.models['gpt-4.1'];
   await admin.ok('POST', `${org.base}/api-keys/${key.id}/model-access`, { modelIds: [modelId] });
   await admin.ok('POST', `${org.base}/api-keys/${key.id}/mcp-access`, { mcpServerIds: [server.id] });
+  const deployment = await admin.ok('POST', `${org.base}/models/${modelId}/deployments`, { providerId: org.providerId, providerApiKeyId: org.providerKeyId, slug: 'gpt-4.1' });
+  const rule = await admin.ok('POST', `${org.base}/routing-rules`, { modelId, apiKeyId: key.id, candidates: [{ modelId }] });
   return {
     orgId: org.orgId, teamId: team.id, userId: user.id, providerId: org.providerId, providerKeyId: org.providerKeyId,
-    modelId, apiKeyId: key.id, serverId: server.id,
+    modelId, apiKeyId: key.id, serverId: server.id, deploymentId: deployment.id, ruleId: rule.id,
   };
 }
 

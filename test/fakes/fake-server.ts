@@ -214,6 +214,8 @@ export async function startFake(spec: ProviderSpec): Promise<FakeUpstream> {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
 
     if (b?.kind === 'hangup' || b?.kind === 'stall-stream' || b?.kind === 'stream-error') {
+      // Headers go out even with no event after them (afterChunks 0: a 200 that dies before its first byte).
+      res.flushHeaders();
       for (const e of out.sse.slice(0, b.afterChunks)) res.write(frame(e));
       if (b.kind === 'stream-error') return res.end(frame(out.errorEvent), done);
       if (b.kind === 'stall-stream') return;

@@ -4,6 +4,7 @@ import { startOdock, type TestOdock } from '../helpers/odock.ts';
 import { setupKey, type SetupResult } from '../helpers/setup-flow.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.ts';
 import { bodyFor, fill, seedRecords, type OrgRecords, type Route } from '../admin/route-table.ts';
+import { seededRng as prng } from '../../src/routing/weighted-pick.ts';
 
 /**
  * Bad input on every admin route (read from the served OpenAPI document) and every gateway route,
@@ -13,19 +14,8 @@ import { bodyFor, fill, seedRecords, type OrgRecords, type Route } from '../admi
  */
 const PROVIDER_KEY = 'sk-upstream-fuzz-000001';
 const SEED = 0x0d0c4;
-const ALLOWED_5XX = new Set(['upstream_error', 'upstream_timeout', 'mcp_upstream_error', 'mcp_auth_error', 'store_unavailable']);
+const ALLOWED_5XX = new Set(['upstream_error', 'upstream_timeout', 'upstream_unavailable', 'mcp_upstream_error', 'mcp_auth_error', 'store_unavailable']);
 const STACK = /\n\s+at |node_modules|\.[cm]?[jt]s:\d+/;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const deep = (n: number) => `${'{"a":['.repeat(n)}1${']}'.repeat(n)}`;
 const MALFORMED = ['{"', '[1,2', '{"a":1}}', "{'a':1}", '\u0000', '{"a":"\\ud800"}', '{"a":1e999999}', '', ' ', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{"x":1}}}'];

@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_MASTER_KEY } from './odock.ts';
+import { PG_URL, REDIS_URL } from './services.ts';
 
 export interface OdockProcess {
   url: string;
@@ -60,5 +62,13 @@ export async function spawnOdock(env: Record<string, string>): Promise<OdockProc
         proc.kill(signal);
       });
     },
+  };
+}
+
+/** The environment of Odock processes sharing one PostgreSQL schema and one Redis key prefix (scale-out tests). */
+export function sharedServicesEnv(schema: string, prefix: string): Record<string, string> {
+  return {
+    DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema, REDIS_URL, REDIS_KEY_PREFIX: prefix, CACHE_INVALIDATION_CHANNEL: `${prefix}inv`,
+    ODOCK_MASTER_KEY: TEST_MASTER_KEY, ODOCK_ADMIN_EMAIL: ADMIN_EMAIL, ODOCK_ADMIN_PASSWORD: ADMIN_PASSWORD, ODOCK_ALLOW_PRIVATE_UPSTREAMS: 'true',
   };
 }

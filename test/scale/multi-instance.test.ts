@@ -1,10 +1,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnOdock, type OdockProcess } from '../helpers/odock-process.ts';
+import { sharedServicesEnv, spawnOdock, type OdockProcess } from '../helpers/odock-process.ts';
 import { AdminClient } from '../helpers/admin-client.ts';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_MASTER_KEY, waitFor, type TestOdock } from '../helpers/odock.ts';
+import { waitFor, type TestOdock } from '../helpers/odock.ts';
 import { setupKey, type SetupResult } from '../helpers/setup-flow.ts';
-import { PG_URL, REDIS_URL, dropSchema, needPostgres, needRedis, uniquePrefix, uniqueSchema } from '../helpers/services.ts';
+import { dropSchema, needPostgres, needRedis, uniquePrefix, uniqueSchema } from '../helpers/services.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.ts';
 import { postChat } from '../helpers/chat.ts';
 
@@ -25,8 +25,7 @@ describe('three Odock processes on one PostgreSQL and one Redis', () => {
     if (skip) return;
     fake = await startFakeOpenAI({ apiKey: PROVIDER_KEY });
     const env = {
-      DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema, REDIS_URL, REDIS_KEY_PREFIX: prefix, CACHE_INVALIDATION_CHANNEL: `${prefix}inv`,
-      ODOCK_MASTER_KEY: TEST_MASTER_KEY, ODOCK_ADMIN_EMAIL: ADMIN_EMAIL, ODOCK_ADMIN_PASSWORD: ADMIN_PASSWORD, ODOCK_ALLOW_PRIVATE_UPSTREAMS: 'true',
+      ...sharedServicesEnv(schema, prefix),
       USAGE_FLUSH_INTERVAL_MS: '100', SHUTDOWN_GRACE_MS: '10000',
     };
     // One at a time: the first migrates and creates the first operator.

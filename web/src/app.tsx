@@ -18,6 +18,7 @@ import { ModelsPage } from './pages/models/models-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { ProviderDetailPage } from './pages/providers/provider-detail-page.tsx';
 import { ProvidersPage } from './pages/providers/providers-page.tsx';
+import { RoutingPage } from './pages/routing/routing-page.tsx';
 import { SettingsPage } from './pages/settings/settings-page.tsx';
 import { TeamDetailPage } from './pages/teams/team-detail-page.tsx';
 import { TeamsPage } from './pages/teams/teams-page.tsx';
@@ -82,6 +83,7 @@ export function App() {
           <Route path="usage" element={<Suspense fallback={<Center mt={80}><Loader aria-label="Loading" /></Center>}><UsagePage /></Suspense>} />
           <Route path="settings" element={<SettingsPage />} />
           <Route path="audit-log" element={<AuditLogPage />} />
+          <Route path="routing" element={<RoutingPage />} />
         </Route>
         <Route path="*" element={<NotFoundPage />} />
       </Route>

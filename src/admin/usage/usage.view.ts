@@ -5,6 +5,7 @@ export const usageView = (u: UsageRecordTable) => ({
   apiKeyId: u.api_key_id, providerId: u.provider_id, providerType: u.provider_type, modelId: u.model_id, modelName: u.model_name, upstreamSlug: u.upstream_slug,
   surface: u.surface, inputTokens: u.input_tokens, outputTokens: u.output_tokens, cachedTokens: u.cached_tokens, reasoningTokens: u.reasoning_tokens,
   costNanoUsd: Number(u.cost_nano_usd), latencyMs: u.latency_ms, ttftMs: u.ttft_ms, status: u.status, errorCode: u.error_code, streamed: !!u.streamed,
+  attempts: u.attempts ? JSON.parse(u.attempts) : null, rerouted: !!u.rerouted,
 });
 
 export const mcpUsageView = (u: McpUsageRecordTable) => ({

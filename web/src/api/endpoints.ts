@@ -10,7 +10,7 @@ type Params = Record<string, string>;
 type Query = Record<string, string | number | boolean | null | undefined>;
 export interface PageQuery extends Query { limit?: number; cursor?: string | null }
 
-function call<T>(name: RouteName, params?: Params, opts?: { body?: unknown; query?: Query }): Promise<T> {
+export function call<T>(name: RouteName, params?: Params, opts?: { body?: unknown; query?: Query }): Promise<T> {
   const [method, template] = ROUTES[name];
   return request<T>(method, fillPath(template, params), opts);
 }

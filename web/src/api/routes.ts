@@ -92,6 +92,16 @@ export const ROUTES = {
   resendInvitation: ['POST', `${ORG}/invitations/{invitationId}/resend`],
   listAuditLog: ['GET', `${ORG}/audit-log`],
   exportAuditLog: ['GET', `${ORG}/audit-log/export`],
+  listDeployments: ['GET', `${ORG}/models/{modelId}/deployments`],
+  createDeployment: ['POST', `${ORG}/models/{modelId}/deployments`],
+  updateDeployment: ['PATCH', `${ORG}/deployments/{deploymentId}`],
+  deleteDeployment: ['DELETE', `${ORG}/deployments/{deploymentId}`],
+  listRoutingRules: ['GET', `${ORG}/routing-rules`],
+  createRoutingRule: ['POST', `${ORG}/routing-rules`],
+  getRoutingRule: ['GET', `${ORG}/routing-rules/{ruleId}`],
+  updateRoutingRule: ['PATCH', `${ORG}/routing-rules/{ruleId}`],
+  deleteRoutingRule: ['DELETE', `${ORG}/routing-rules/{ruleId}`],
+  routingExplain: ['GET', `${ORG}/api-keys/{keyId}/routing-explain`],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type RouteName = keyof typeof ROUTES;

@@ -211,6 +211,9 @@ export interface UsageRecord {
   status: string | number;
   errorCode: string | null;
   streamed: boolean;
+  /** Routed calls: every upstream try, in order (null when the model is not routed). */
+  attempts?: import('./routing-types.ts').Attempt[] | null;
+  rerouted?: boolean;
 }
 
 export interface McpUsageRecord {

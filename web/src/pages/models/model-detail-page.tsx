@@ -16,6 +16,7 @@ import { RecordPage } from '../../components/query-state.tsx';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
 import { formatDateTime, formatPrice, PROVIDER_LABEL } from '../../lib/format.ts';
 import { ModelFormModal } from './model-form-modal.tsx';
+import { DeploymentsCard } from './deployments-card.tsx';
 import { modelsKey, useActiveProviders, useProviderKeys } from './model-queries.ts';
 
 const SECTION = { label: 'Models', path: 'models' };
@@ -82,7 +83,10 @@ function ModelDetail({ model }: { model: Model }) {
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 7 }}>
-          <ModelKeysCard model={model} />
+          <Stack gap="lg">
+            <ModelKeysCard model={model} />
+            <DeploymentsCard model={model} />
+          </Stack>
         </Grid.Col>
       </Grid>
       <ModelFormModal opened={dialog === 'edit'} onClose={() => setDialog(null)} mode={{ kind: 'edit', model }} />

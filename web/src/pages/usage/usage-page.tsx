@@ -14,6 +14,7 @@ import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { useOrgId } from '../../hooks/use-session.ts';
 import { formatDateTime, formatNanoUsd, formatNumber, formatUsdAxis, PROVIDER_LABEL } from '../../lib/format.ts';
 import { bucketize, isSuccess, RANGES, rangeBounds, type RangeValue } from './usage-range.ts';
+import { AttemptsBadge } from './usage-attempts.tsx';
 
 const CHART_CAP = 5000;
 
@@ -37,6 +38,7 @@ export function UsagePage() {
   const models = useQuery({ queryKey: ['org', orgId, 'models', 'all'], queryFn: () => fetchAll((q) => api.listModels(orgId, q)) });
   const servers = useQuery({ queryKey: ['org', orgId, 'mcp-servers', 'all'], queryFn: () => fetchAll((q) => api.listMcpServers(orgId, q)), enabled: tab === 'mcp' });
   const keyName = new Map((keys.data?.items ?? []).map((k) => [k.id, k.name ?? k.maskedKey]));
+  const modelNames = new Map((models.data?.items ?? []).map((m) => [m.id, m.name]));
   const serverName = new Map((servers.data?.items ?? []).map((x) => [x.id, x.name]));
 
   const filters = { apiKeyId, modelId, status, from: bounds.from, to: bounds.to };
@@ -105,6 +107,7 @@ export function UsagePage() {
                 { key: 'cost', header: 'Cost', align: 'right', render: (r) => <Text size="sm">{formatNanoUsd(r.costNanoUsd)}</Text> },
                 { key: 'latency', header: 'Latency', align: 'right', render: (r) => <Text size="sm">{r.latencyMs ?? '—'} ms{r.ttftMs ? <Text span size="xs" c="dimmed"> · TTFT {r.ttftMs}</Text> : null}</Text> },
                 { key: 'stream', header: 'Stream', render: (r) => (r.streamed ? <Badge variant="outline" color="gray" size="sm">SSE</Badge> : null) },
+                { key: 'route', header: 'Routing', render: (r) => <AttemptsBadge record={r} modelName={(id) => modelNames.get(id) ?? 'Deleted model'} /> },
               ]}
             />
           </Stack>
