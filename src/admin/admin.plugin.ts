@@ -16,9 +16,12 @@ import { mcpServerRoutes } from './mcp-servers/mcp-servers.routes.ts';
 import { usageRoutes } from './usage/usage.routes.ts';
 import { policyExplainRoutes } from './policies/policy-explain.routes.ts';
 import { collectRoutes, openapiRoutes } from './shared/openapi.ts';
+import { apiDocsRoutes } from './shared/api-docs/api-docs.routes.ts';
+import { tryOutRoutes } from './try-out/try-out.routes.ts';
+import type { GatewayRuntime } from '../gateway/gateway-call.ts';
 
 /** The admin API route group: its own auth (operator session or access token), JSON errors. */
-export async function adminRoutes(app: FastifyInstance): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, opts: { gateway?: GatewayRuntime } = {}): Promise<void> {
   const routes = collectRoutes(app);
   // Cookies (the operator session) exist only here: the gateway never reads or sets one.
   await app.register(fastifyCookie);
@@ -41,5 +44,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   await app.register(mcpServerRoutes);
   await app.register(usageRoutes);
   await app.register(policyExplainRoutes);
+  if (opts.gateway) await app.register(tryOutRoutes(opts.gateway));
   await app.register(openapiRoutes(routes));
+  await app.register(apiDocsRoutes);
 }
