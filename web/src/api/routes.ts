@@ -88,6 +88,12 @@ export const ROUTES = {
 
   listUsage: ['GET', `${ORG}/usage`],
   listMcpUsage: ['GET', `${ORG}/usage/mcp`],
+
+  // Trying things out (web/src/api/try-out.ts).
+  testProviderKey: ['POST', `${ORG}/providers/{providerId}/keys/{keyId}/test`],
+  testMcpServer: ['POST', `${ORG}/mcp-servers/{serverId}/test`],
+  playgroundChat: ['POST', `${ORG}/playground/chat`],
+  explainPolicies: ['GET', `${ORG}/api-keys/{keyId}/policy-explain`],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type RouteName = keyof typeof ROUTES;

@@ -19,18 +19,41 @@ export function formatRelative(iso: string | null | undefined): string {
   return formatDateTime(iso);
 }
 
+/**
+ * The one USD formatter of the console (costs, prices, spend): two decimals from a cent up
+ * ("$0.00" for nothing, "$1.60", "$0.075"), two significant digits below a cent ("$0.0012"),
+ * never a run of trailing zeros. Usage and analytics pages use it too.
+ */
+export function formatUsd(usd: number | null | undefined): string {
+  if (usd === null || usd === undefined || Number.isNaN(usd)) return '—';
+  const sign = usd < 0 ? '-' : '';
+  const abs = Math.abs(usd);
+  if (abs === 0) return '$0.00';
+  if (abs < 0.01) return `${sign}$${abs.toLocaleString('en-US', { maximumSignificantDigits: 2 })}`;
+  return `${sign}$${abs.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: abs >= 1 ? 2 : 4 })}`;
+}
+
 /** Prices are USD per million tokens. */
 export function formatPrice(usdPerMTok: number | null | undefined): string {
-  if (usdPerMTok === null || usdPerMTok === undefined) return '—';
-  return `$${usdPerMTok.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 4 })}`;
+  return formatUsd(usdPerMTok);
 }
 
 /** Usage cost is stored as integer nano-USD. */
-export function formatNanoUsd(nano: number): string {
-  const usd = nano / 1e9;
-  if (usd === 0) return '$0';
-  if (usd < 0.01) return `$${usd.toFixed(6)}`;
-  return `$${usd.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 4 })}`;
+export function formatNanoUsd(nano: number | null | undefined): string {
+  return nano === null || nano === undefined ? '—' : formatUsd(nano / 1e9);
+}
+
+/** A timestamp with the zone it is shown in, e.g. "Jun 30, 2031, 6:00 PM Europe/Paris" (expiries, rotations). */
+export function formatDateTimeIn(iso: string | null | undefined, timeZone: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const tz = timeZone || 'UTC';
+  try {
+    return `${new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: tz }).format(d)} ${tz}`;
+  } catch {
+    return `${dateTime.format(d)} (${browserTimeZone()})`;
+  }
 }
 
 /** Short USD for chart axes: enough decimals to tell small values apart. */

@@ -5,13 +5,13 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
 import type { ApiKey } from '../../api/types.ts';
-import { Mono } from '../../components/badges.tsx';
+import { IdText } from '../../components/badges.tsx';
 import { DetailList } from '../../components/detail-list.tsx';
 import { FormModal } from '../../components/form-modal.tsx';
 import { TimezoneSelect } from '../../components/timezone-select.tsx';
 import { useFormState, useResetOnOpen } from '../../hooks/use-form-state.ts';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
-import { API_KEY_TYPE_LABEL, formatDateTime, formatRelative, toDateTimeLocal } from '../../lib/format.ts';
+import { API_KEY_TYPE_LABEL, browserTimeZone, formatDateTime, formatDateTimeIn, formatRelative, toDateTimeLocal } from '../../lib/format.ts';
 import { apiKeyKey, apiKeysKey, ownerLabel, useOwners } from './api-key-queries.ts';
 
 export function KeyDetailsCard({ apiKey: k }: { apiKey: ApiKey }) {
@@ -33,12 +33,12 @@ export function KeyDetailsCard({ apiKey: k }: { apiKey: ApiKey }) {
         items={[
           ['Type', API_KEY_TYPE_LABEL[k.type]],
           ['Owner', ownerLink],
-          ['Expiry', k.expiry ? <>{formatDateTime(k.expiry)}<Text size="xs" c="dimmed">{k.expiryLocal?.replace('T', ' ')} {k.timezone}</Text></> : 'Never'],
+          ['Expiry', k.expiry ? <>{formatDateTimeIn(k.expiry, k.timezone)}<Text size="xs" c="dimmed">{formatDateTimeIn(k.expiry, browserTimeZone())} (your time)</Text></> : 'Never'],
           ['Timezone', k.timezone],
           ['Revealed', k.revealed ? <Badge variant="light" color="gray">Yes</Badge> : <Badge variant="light" color="yellow">Not yet</Badge>],
           ['Created', formatDateTime(k.createdAt)],
           ['Last used', formatRelative(k.lastUsedAt)],
-          ['ID', <Mono wrap>{k.id}</Mono>],
+          ['ID', <IdText id={k.id} />],
         ]}
       />
       <EditKeyModal apiKey={k} opened={editing} onClose={() => setEditing(false)} />
