@@ -15,6 +15,7 @@ import { McpServersPage } from './pages/mcp/mcp-servers-page.tsx';
 import { ModelDetailPage } from './pages/models/model-detail-page.tsx';
 import { ModelsPage } from './pages/models/models-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
+import { PlaygroundPage } from './pages/playground/playground-page.tsx';
 import { ProviderDetailPage } from './pages/providers/provider-detail-page.tsx';
 import { ProvidersPage } from './pages/providers/providers-page.tsx';
 import { SettingsPage } from './pages/settings/settings-page.tsx';
@@ -80,6 +81,7 @@ export function App() {
           <Route path="users" element={<UsersPage />} />
           <Route path="usage" element={<Suspense fallback={<Center mt={80}><Loader aria-label="Loading" /></Center>}><UsagePage /></Suspense>} />
           <Route path="settings" element={<SettingsPage />} />
+          <Route path="playground" element={<PlaygroundPage />} />
         </Route>
         <Route path="*" element={<NotFoundPage />} />
       </Route>

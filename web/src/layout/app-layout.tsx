@@ -3,7 +3,7 @@
 import { AppShell, Burger, Group, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
-  IconChartBar, IconCpu, IconKey, IconPlugConnected, IconServer2, IconSettings, IconUsers, IconUsersGroup,
+  IconChartBar, IconCpu, IconMessageChatbot, IconKey, IconPlugConnected, IconServer2, IconSettings, IconUsers, IconUsersGroup,
 } from '@tabler/icons-react';
 import { useEffect } from 'react';
 import { NavLink as RouterNavLink, Outlet, useLocation, useParams } from 'react-router-dom';
@@ -22,6 +22,7 @@ const SECTIONS = [
   { path: 'users', label: 'Users', icon: IconUsers },
   { path: 'usage', label: 'Usage', icon: IconChartBar },
   { path: 'settings', label: 'Settings', icon: IconSettings },
+  { path: 'playground', label: 'Playground', icon: IconMessageChatbot },
 ] as const;
 
 export function AppLayout() {
