@@ -108,3 +108,19 @@ export function allTimeZones(): string[] {
   const zones = intl.supportedValuesOf?.('timeZone') ?? [];
   return zones.includes('UTC') ? zones : ['UTC', ...zones];
 }
+
+/** The wall-clock time now in a zone, as `YYYY-MM-DDTHH:mm` (compares as text with datetime-local values). */
+export function nowInZone(timeZone: string): string {
+  try {
+    const parts = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(new Date());
+    const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
+    return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
+  } catch {
+    return new Date().toISOString().slice(0, 16);
+  }
+}
+
+/** A local expiry that is not after now in its zone (checked before the server is asked). */
+export function isPastExpiry(local: string, timeZone: string): boolean {
+  return !!local && local.replace(' ', 'T').slice(0, 16) <= nowInZone(timeZone);
+}

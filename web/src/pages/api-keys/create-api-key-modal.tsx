@@ -13,7 +13,7 @@ import { DetailList } from '../../components/detail-list.tsx';
 import { TimezoneSelect } from '../../components/timezone-select.tsx';
 import { useFormState, useResetOnOpen } from '../../hooks/use-form-state.ts';
 import { useOrgId } from '../../hooks/use-session.ts';
-import { API_KEY_TYPE_LABEL, browserTimeZone } from '../../lib/format.ts';
+import { API_KEY_TYPE_LABEL, browserTimeZone, isPastExpiry, nowInZone } from '../../lib/format.ts';
 import { apiKeysKey, useOwners } from './api-key-queries.ts';
 
 const initial = () => ({ name: '', type: 'ORGANISATION' as ApiKeyType, teamId: '', userId: '', expiry: '', timezone: browserTimeZone() });
@@ -34,6 +34,8 @@ export function CreateApiKeyModal({ opened, onClose }: { opened: boolean; onClos
     form.clearErrors();
     if (v.type === 'TEAM' && !v.teamId) return form.setError('teamId', 'Select the team that owns this key');
     if (v.type === 'USER' && !v.userId) return form.setError('userId', 'Select the user who owns this key');
+    // A past expiry is refused here, where it was entered, not one step later at Create.
+    if (isPastExpiry(v.expiry, v.timezone)) return form.setError('expiry', `Choose an expiry in the future (it is now ${nowInZone(v.timezone).replace('T', ' ')} in ${v.timezone})`);
     setStep(1);
   };
 
