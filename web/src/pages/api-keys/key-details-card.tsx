@@ -13,6 +13,7 @@ import { useFormState, useResetOnOpen } from '../../hooks/use-form-state.ts';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
 import { API_KEY_TYPE_LABEL, browserTimeZone, formatDateTime, formatDateTimeIn, formatRelative, toDateTimeLocal } from '../../lib/format.ts';
 import { apiKeyKey, apiKeysKey, ownerLabel, useOwners } from './api-key-queries.ts';
+import { DateTimeField } from '../../components/date-time-field.tsx';
 
 export function KeyDetailsCard({ apiKey: k }: { apiKey: ApiKey }) {
   const orgId = useOrgId();
@@ -71,7 +72,7 @@ function EditKeyModal({ apiKey: k, opened, onClose }: { apiKey: ApiKey; opened: 
   return (
     <FormModal opened={opened} onClose={onClose} title="Edit API key" onSubmit={() => save.mutate()} submitLabel="Save changes" busy={save.isPending}>
       <TextInput label="Name" value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} data-autofocus />
-      <TextInput label="Expiry" description="Leave empty for no expiry." type="datetime-local" value={form.values.expiry} onChange={(e) => form.set('expiry', e.currentTarget.value)} error={form.errors.expiry} />
+      <DateTimeField label="Expiry" description="Leave empty for no expiry." value={form.values.expiry} onChange={(x) => form.set('expiry', x)} error={form.errors.expiry} />
       <TimezoneSelect value={form.values.timezone} onChange={(tz) => form.set('timezone', tz)} error={form.errors.timezone} />
       {form.errors._form && <Text c="red" size="sm">{form.errors._form}</Text>}
     </FormModal>

@@ -38,7 +38,7 @@ export function McpConnectionCard({ server: s }: { server: McpServer }) {
           <Title order={4}>Connection</Title>
           <Text size="sm" c="dimmed">Connects with the server's own credentials and lists its tools.</Text>
         </div>
-        {canMutate && <Button variant="light" leftSection={<IconPlugConnected size={16} />} loading={test.isPending} onClick={() => test.mutate()}>Test Connection</Button>}
+        {canMutate && <Button variant="light" leftSection={<IconPlugConnected size={16} />} loading={test.isPending} onClick={() => test.mutate()}>Test connection</Button>}
       </Group>
       {test.error && <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />}>{errorMessage(test.error)}</Alert>}
       {result && !result.ok && (

@@ -156,7 +156,7 @@ function ToolPicker(p: {
       {p.server && (
         <Group justify="space-between" wrap="nowrap">
           <Text size="sm" c={result && !result.ok ? 'red' : 'dimmed'}>{result && !result.ok ? `Could not list tools: ${result.error.message}` : hint}</Text>
-          <Button size="xs" variant="light" loading={test.isPending} onClick={() => test.mutate()}>Load Tools</Button>
+          <Button size="xs" variant="light" loading={test.isPending} onClick={() => test.mutate()}>Load tools</Button>
         </Group>
       )}
       <TagsInput label="Allowed tools" description="If set, only these tools are exposed." data={discovered.filter((t) => !p.blocked.includes(t))} value={p.allowed} onChange={p.onAllowed} error={p.errors.allowedTools} comboboxProps={{ withinPortal: true }} />
