@@ -114,8 +114,8 @@ export async function revealAndCopy(page: Page): Promise<string> {
   await revealed.waitFor();
   const key = await revealed.inputValue();
   assert.ok(key.length > 20 && !key.includes('…') && !key.includes('*'), `a full key is shown, got ${key}`);
-  await card.getByRole('button', { name: 'Copy' }).click();
-  await card.getByRole('button', { name: 'Copied' }).waitFor();
+  await card.getByRole('button', { name: 'Copy', exact: true }).click();
+  await card.getByRole('button', { name: 'Copied', exact: true }).waitFor();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), key, 'Copy puts the key on the clipboard');
   await shot(page, '09-revealed-key');
   return key;

@@ -257,5 +257,5 @@ function TestKeyButton({ providerId, providerKey: k }: { providerId: string; pro
       : { color: 'red', title: `${k.name} failed the test`, message: `${r.error.message} (${r.error.code})` }),
     onError: (err) => notifications.show({ color: 'red', title: 'Could not run the test', message: errorMessage(err) }),
   });
-  return <Button size="xs" variant="subtle" onClick={() => test.mutate()} loading={test.isPending} aria-label={`Test ${k.name}`}>Test</Button>;
+  return <Button size="xs" variant="subtle" onClick={() => test.mutate()} loading={test.isPending}>Test</Button>;
 }
