@@ -47,7 +47,7 @@ export function McpConnectionCard({ server: s }: { server: McpServer }) {
       {result?.ok && (
         <Stack gap="xs">
           <Text size="sm" c="teal.8" fw={500}>Connected{result.serverName ? ` to ${result.serverName}` : ''} in {result.latencyMs} ms · {result.tools.length} tool{result.tools.length === 1 ? '' : 's'}</Text>
-          <Group gap={4} aria-label="Discovered tools">
+          <Group gap={4} role="group" aria-label="Discovered tools">
             {result.tools.map((t) => (
               <Tooltip key={t.name} label={t.usable ? t.description || 'Exposed to keys' : 'Hidden by this server\'s tool rules'} multiline maw={320}>
                 <Badge variant="light" color={t.usable ? 'teal' : 'gray'} radius="sm" tt="none" ff="monospace" td={t.usable ? undefined : 'line-through'}>{t.name}</Badge>
