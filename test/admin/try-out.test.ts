@@ -7,6 +7,7 @@ import { AdminClient } from '../helpers/admin-client.ts';
 import { joinByInvitation } from '../helpers/invite.ts';
 import { startFakeOpenAI, FAKE_REPLY, type FakeOpenAI } from '../fakes/fake-openai.ts';
 import { createMcpServerTester } from '../../src/admin/try-out/mcp-server-test.service.ts';
+import { startEverything } from '../mcp/fixtures/everything-server.ts';
 import { startRecordingMcpServer, FIXTURE_TOOLS, type RecordingMcpServer } from '../mcp/fixtures/recording-mcp-server.ts';
 
 const SECRET = 'sk-try-out-upstream-4242';
@@ -82,6 +83,18 @@ describe('try-out endpoints: provider-key test, MCP connection test, playground'
     const refused = await admin.post(`${base}/mcp-servers/${s.id}/test`);
     assert.deepEqual([refused.body.ok, refused.body.error.code], [false, 'mcp_auth_error']);
     assert.ok(!JSON.stringify(refused.body).includes('not-the-token'));
+  });
+
+  it('MCP "Test connection" also reaches a legacy SSE server (through the bridge channel)', async () => {
+    const everything = await startEverything('sse');
+    try {
+      const s = await admin.ok('POST', `${base}/mcp-servers`, { name: 'Everything', slug: 'everything-sse', transport: 'SSE', endpointUrl: everything.url });
+      const r = await admin.post(`${base}/mcp-servers/${s.id}/test`);
+      assert.equal(r.body.ok, true, JSON.stringify(r.body));
+      assert.ok(r.body.tools.some((t: { name: string }) => t.name === 'echo'), JSON.stringify(r.body.tools.map((t: { name: string }) => t.name)));
+    } finally {
+      await everything.close();
+    }
   });
 
   it('the MCP test applies the SSRF guard: without ODOCK_ALLOW_PRIVATE_UPSTREAMS a loopback server is refused before any connection', async () => {

@@ -8,6 +8,9 @@ import { UpstreamAuth } from '../../mcp/upstream-auth.ts';
 import { contentTypeOf, headerOf, upstreamFetch, type UpstreamRes } from '../../mcp/upstream-http.ts';
 import { SseBlockSplitter } from '../../mcp/sse-blocks.ts';
 import { toolRulesFor } from '../../mcp/tool-rules.ts';
+import { SseChannel } from '../../mcp/bridge/sse-channel.ts';
+import type { Channel } from '../../mcp/bridge/channel.ts';
+import type { RpcMessage } from '../../mcp/jsonrpc.ts';
 import type { TryOutResult } from './provider-key-test.service.ts';
 
 const PROTOCOL_VERSION = '2025-06-18';
@@ -19,7 +22,8 @@ export interface DiscoveredTool { name: string; description: string; usable: boo
 
 /**
  * "Test connection" for an MCP server: initialize, then tools/list (every page), with the
- * server's own upstream auth, through the MCP gateway's HTTP code (SSRF guard on the endpoint
+ * server's own upstream auth, through the MCP gateway's HTTP code (streamable HTTP here, legacy
+ * SSE through the bridge's SseChannel; STDIO children are not started for a test) (SSRF guard on the endpoint
  * and at connect time, no redirects, 401/403 → mcp_auth_error without relaying the upstream's
  * text). Each test gets its own short-lived pool and token cache, closed afterwards, so it
  * never holds the gateway's connections. Errors come back as `{ok:false, error}` with a
@@ -29,11 +33,14 @@ export function createMcpServerTester(deps: { orgRoutes: Pick<OrgRoutes, 'get'>;
   return async (orgId: string, serverId: string): Promise<TryOutResult<{ latencyMs: number; serverName: string | null; tools: DiscoveredTool[] }>> => {
     const route = (await deps.orgRoutes.get(orgId)).mcpById.get(serverId);
     if (!route) throw new GatewayError('not_found', 'MCP server not found');
-    if (route.transport !== 'STREAMABLE_HTTP') {
-      return { ok: false, error: { code: 'invalid_request', message: `The connection test speaks streamable HTTP only; this server uses ${route.transport === 'SSE' ? 'legacy SSE' : 'STDIO'}, so connect an MCP client through /v1/mcp to try it` } };
+    if (route.transport === 'STDIO') {
+      return { ok: false, error: { code: 'invalid_request', message: 'STDIO servers start on first use by a client; connect an MCP client through /v1/mcp to try this one' } };
     }
     const agents = new OrgAgents({ allowPrivate: deps.allowPrivate, connectionsPerOrigin: 2 });
-    const session = new TestSession(route, agents, new UpstreamAuth(deps.allowPrivate), deps.allowPrivate, orgId);
+    const auth = new UpstreamAuth(deps.allowPrivate);
+    const session: RpcSession = route.transport === 'SSE'
+      ? new ChannelSession(new SseChannel(agents.for(orgId), auth, route, deps.allowPrivate))
+      : new TestSession(route, agents, auth, deps.allowPrivate, orgId);
     const t0 = performance.now();
     try {
       const init = await session.request('initialize', { protocolVersion: PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'odock-connection-test', version: '1' } }) as { serverInfo?: { name?: unknown } };
@@ -60,8 +67,69 @@ export function createMcpServerTester(deps: { orgRoutes: Pick<OrgRoutes, 'get'>;
   };
 }
 
+interface RpcSession {
+  request(method: string, params: unknown): Promise<unknown>;
+  notify(method: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The answer to request `id` out of a JSON-RPC message, or an error naming the method. */
+function answerOf(msg: RpcMessage, id: number, method: string): { done: boolean; result?: unknown } {
+  const m = msg as { id?: unknown; result?: unknown; error?: { message?: unknown } };
+  if (m.id !== id) return { done: false };
+  if (m.error) throw new GatewayError('mcp_upstream_error', `The MCP server answered ${method} with an error: ${String(m.error.message ?? 'unknown').slice(0, 200)}`);
+  return { done: true, result: m.result ?? {} };
+}
+
+/** Legacy HTTP+SSE upstreams, through the bridge's own channel (answers arrive on the event stream). */
+class ChannelSession implements RpcSession {
+  private nextId = 1;
+  private started = false;
+  private readonly waiting = new Map<number, (msg: RpcMessage) => void>();
+  private ended: string | undefined;
+
+  constructor(private readonly channel: Channel) {
+    channel.onmessage = (msg) => this.waiting.get((msg as { id?: number }).id as number)?.(msg);
+    channel.onclose = (reason) => {
+      this.ended = reason;
+      for (const w of this.waiting.values()) w({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'closed' } } as unknown as RpcMessage);
+    };
+  }
+
+  async request(method: string, params: unknown): Promise<unknown> {
+    if (!this.started) {
+      await this.channel.start();
+      this.started = true;
+    }
+    const id = this.nextId++;
+    const answer = new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new GatewayError('mcp_upstream_error', `The MCP server did not answer ${method} in time`)), TEST_TIMEOUT_MS);
+      this.waiting.set(id, (msg) => {
+        clearTimeout(timer);
+        this.waiting.delete(id);
+        if (this.ended) return reject(new GatewayError('mcp_upstream_error', 'The MCP server closed its event stream'));
+        try {
+          resolve(answerOf(msg, id, method).result);
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+    await this.channel.send({ jsonrpc: '2.0', id, method, params } as RpcMessage);
+    return answer;
+  }
+
+  async notify(method: string): Promise<void> {
+    await this.channel.send({ jsonrpc: '2.0', method } as RpcMessage);
+  }
+
+  async close(): Promise<void> {
+    await this.channel.close().catch(() => {});
+  }
+}
+
 /** A minimal streamable-HTTP client session: JSON or SSE answers, the upstream's session id kept. */
-class TestSession {
+class TestSession implements RpcSession {
   private sid: string | undefined;
   private nextId = 1;
   private readonly signal = AbortSignal.timeout(TEST_TIMEOUT_MS);
@@ -85,15 +153,14 @@ class TestSession {
       ? new SseBlockSplitter().push(Buffer.from(`${text}\n\n`)).flatMap((b) => (b.data ? [b.data] : []))
       : [text];
     for (const m of messages) {
-      let msg: { id?: unknown; result?: unknown; error?: { message?: unknown } };
+      let msg: RpcMessage;
       try {
         msg = JSON.parse(m);
       } catch {
         continue;
       }
-      if (msg.id !== id) continue;
-      if (msg.error) throw new GatewayError('mcp_upstream_error', `The MCP server answered ${method} with an error: ${String(msg.error.message ?? 'unknown').slice(0, 200)}`);
-      return msg.result ?? {};
+      const a = answerOf(msg, id, method);
+      if (a.done) return a.result;
     }
     throw new GatewayError('mcp_upstream_error', `The MCP server sent no answer to ${method}`);
   }
