@@ -63,7 +63,7 @@ export const RESOURCE_SCHEMAS: Record<string, Schema> = {
 
 // The last fixed path segment → the resource it lists or holds.
 const SEGMENT: Record<string, [schema: string, singular: string]> = {
-  organisations: ['Organisation', 'organisation'], teams: ['Team', 'team'], members: ['User', 'team member'], users: ['User', 'user'],
+  organisations: ['Organisation', 'organisation'], teams: ['Team', 'team'], members: ['User', 'member'], users: ['User', 'user'],
   providers: ['Provider', 'provider'], keys: ['ProviderKey', 'provider key'], models: ['Model', 'model'], 'api-keys': ['ApiKey', 'API key'],
   'model-access': ['Model', 'model grant'], 'mcp-access': ['McpServer', 'MCP grant'], 'mcp-servers': ['McpServer', 'MCP server'],
   usage: ['UsageRecord', 'usage record'], mcp: ['McpUsageRecord', 'MCP usage record'], invitations: ['Invitation', 'invitation'],
@@ -75,6 +75,9 @@ export interface ResponseDoc { summary: string; status: string; schema?: Schema 
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
 const page = (items: Schema): Schema => shape({ items: { type: 'array', items }, nextCursor: nstr });
 const article = (s: string) => (/^[aeiouAEIOU]|^MCP|^API/.test(s) && !/^usage|^user/.test(s) ? `an ${s}` : `a ${s}`);
+// Last path segments that are verbs on a record, not collections.
+const ACTIONS = /^(reveal|rotate|revoke|unrevoke|batch|test|chat|accept)$|-explain$|\./;
+const singular = (s: string) => (/analytics$|s$/.test(s) && !/analytics$/.test(s) ? s.replace(/ies$/, 'y').replace(/s$/, '') : s);
 const human = (segment: string) => segment.replace(/-/g, ' ').replace(/\bapi\b/g, 'API').replace(/\bmcp\b/g, 'MCP');
 
 // Routes whose path does not say what they do.
@@ -109,29 +112,38 @@ export function describeRoute(method: string, path: string): ResponseDoc {
   const segment = endsWithParam ? fixed[fixed.length - 1] : last;
   const known = SEGMENT[segment];
   const owner = fixed[fixed.length - 2];
-  const action = !endsWithParam && !known && fixed.length >= 2 ? last : undefined;
+  const action = !endsWithParam && !known && ACTIONS.test(last) ? last : undefined;
 
   if (action) {
     const target = SEGMENT[fixed[fixed.length - 2]] ?? SEGMENT[owner];
-    const noun = target?.[1] ?? human(fixed[fixed.length - 2] ?? '');
+    const noun = target?.[1] ?? singular(human(fixed[fixed.length - 2] ?? ''));
+    const file = /\.(\w+)$/.exec(action);
+    if (file) return { summary: `Export the ${human(fixed[fixed.length - 2] ?? '')} as ${file[1].toUpperCase()}`, status: '200' };
     const verb = action.charAt(0).toUpperCase() + action.slice(1);
     if (action === 'reveal') return { summary: `Reveal ${article(noun)} (once)`, status: '200', schema: ref('RevealedKey') };
     if (action === 'batch') return { summary: 'Create models from the catalog (all or nothing)', status: '201', schema: shape({ items: { type: 'array', items: ref('Model') } }) };
     if (['rotate', 'revoke', 'unrevoke'].includes(action) && target) return { summary: `${verb} ${article(noun)}`, status: '200', schema: ref(target[0]) };
+    if (action.endsWith('-explain')) return { summary: `Explain the ${human(action.slice(0, -8))} of ${article(noun)} (dry run)`, status: '200' };
     return { summary: `${verb} ${article(noun)}`, status: '200' };
   }
-  const noun = known?.[1] ?? human(segment ?? 'resource');
-  const plural = noun.endsWith('y') && !noun.endsWith('key') ? `${noun.slice(0, -1)}ies` : `${noun}s`;
-  const grant = segment === 'model-access' || segment === 'mcp-access' || (segment === 'api-keys' && owner !== undefined && fixed.length > 3);
-  const ofOwner = fixed.length > 3 && owner ? ` of ${article(SEGMENT[owner]?.[1] ?? human(owner))}` : '';
+  // Resources this table does not know (added by other route groups) are named from their path.
+  const noun = known?.[1] ?? singular(human(segment ?? 'resource'));
+  const plural = known ? (noun.endsWith('y') && !noun.endsWith('key') ? `${noun.slice(0, -1)}ies` : `${noun}s`) : human(segment ?? 'resources');
+  const nested = owner !== undefined && owner !== 'organisations' && fixed.length >= 3;
+  const grant = segment === 'model-access' || segment === 'mcp-access' || (segment === 'api-keys' && nested);
+  const ofOwner = nested ? ` of ${article(SEGMENT[owner]?.[1] ?? singular(human(owner)))}` : '';
   const item = known ? ref(known[0]) : { type: 'object' };
   switch (method) {
     case 'get':
       if (endsWithParam) return { summary: `Get ${article(noun)}`, status: '200', schema: item };
       if (segment === 'providers') return { summary: 'List every provider type, active or not', status: '200', schema: page(ref('ProviderType')) };
+      if (!known && !segment.endsWith('s')) return { summary: `Get the ${plural}${ofOwner}`, status: '200' };
       return { summary: `List the ${plural}${ofOwner}`, status: '200', schema: known ? page(item) : undefined };
     case 'post':
-      if (grant) return { summary: `Grant ${segment === 'api-keys' ? 'API keys' : plural.replace(/ grants$/, 's')}${ofOwner}`, status: '201', schema: ref('Granted') };
+      if (grant) {
+        const ownerNoun = article(SEGMENT[owner]?.[1] ?? singular(human(owner)));
+        return { summary: segment === 'api-keys' ? `Grant ${ownerNoun} to API keys` : `Grant ${plural.replace(/ grants$/, 's')} to ${ownerNoun}`, status: '201', schema: ref('Granted') };
+      }
       if (segment === 'members') return { summary: 'Add a member to a team', status: '201' };
       return { summary: segment === 'providers' ? 'Activate a provider type' : `Create ${article(noun)}${ofOwner}`, status: '201', schema: known ? item : undefined };
     case 'patch':
