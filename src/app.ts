@@ -104,10 +104,11 @@ export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean } =
     reply.status(ge.status).headers(ge.headers).send(serializeError(surfaceOf(req), ge));
   });
 
-  await app.register(adminRoutes, { prefix: '/api' });
   const upstream = new UpstreamClient({ allowPrivate: deps.config.ODOCK_ALLOW_PRIVATE_UPSTREAMS, connectionsPerOrg: deps.config.UPSTREAM_MAX_CONNECTIONS_PER_ORG });
   app.addHook('onClose', () => upstream.close());
   const rt: GatewayRuntime = { deps, upstream, buffered: new ByteBudget(deps.config.MAX_BUFFERED_UPSTREAM_BYTES, (n) => deps.metrics.upstreamBuffered.set(n)) };
+  // The admin API's try-out routes (key and MCP tests, playground) run on the gateway's own runtime.
+  await app.register(adminRoutes, { prefix: '/api', gateway: rt });
   await app.register(openaiRoutes(rt), { prefix: '/v1' });
   await app.register(anthropicRoutes(rt), { prefix: '/v1' });
   await app.register(geminiRoutes(rt), { prefix: '/v1beta' });

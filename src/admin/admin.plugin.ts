@@ -20,9 +20,12 @@ import { routingRuleRoutes } from './routing-rules/routing-rules.routes.ts';
 import { collectRoutes, openapiRoutes } from './shared/openapi.ts';
 import { registerAuditTrail } from '../audit/audit-trail.ts';
 import { auditLogRoutes } from './audit-log/audit-log.routes.ts';
+import { apiDocsRoutes } from './shared/api-docs/api-docs.routes.ts';
+import { tryOutRoutes } from './try-out/try-out.routes.ts';
+import type { GatewayRuntime } from '../gateway/gateway-call.ts';
 
 /** The admin API route group: its own auth (operator session or access token), JSON errors. */
-export async function adminRoutes(app: FastifyInstance): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, opts: { gateway?: GatewayRuntime } = {}): Promise<void> {
   const routes = collectRoutes(app);
   // Cookies (the operator session) exist only here: the gateway never reads or sets one.
   await app.register(fastifyCookie);
@@ -50,5 +53,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   await app.register(auditLogRoutes);
   await app.register(deploymentRoutes);
   await app.register(routingRuleRoutes);
+  if (opts.gateway) await app.register(tryOutRoutes(opts.gateway));
   await app.register(openapiRoutes(routes));
+  await app.register(apiDocsRoutes);
 }

@@ -80,7 +80,11 @@ export class KeyLookup {
   /** Authenticates a raw credential; throws the catalogued 401s. */
   async authenticate(raw: string | undefined, now = Date.now()): Promise<ResolvedAuth> {
     if (!raw || !isWellFormedKey(raw)) throw new GatewayError('unauthorized', 'Missing or invalid API key');
-    const hash = hashKey(raw);
+    return this.authenticateHash(hashKey(raw), now);
+  }
+
+  /** The same checks for a key known by its stored hash (the console's playground acts as a key record, never holding its secret). */
+  async authenticateHash(hash: string, now = Date.now()): Promise<ResolvedAuth> {
     const entry = await this.lookup(hash, now);
     if (!entry) throw new GatewayError('unauthorized', 'Missing or invalid API key');
     if (entry.revoked) throw new GatewayError('api_key_revoked', 'This API key has been revoked');

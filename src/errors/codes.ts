@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   // 409
   conflict: 409,
   api_key_already_revealed: 409,
+  api_key_name_taken: 409,
   // 402
   budget_exceeded: 402,
   // 413

@@ -180,7 +180,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
         request_id: req.id, organisation_id: auth.orgId, team_id: auth.teamId, user_id: auth.userId, api_key_id: auth.keyId,
         provider_id: route?.provider.id ?? null, provider_type: route?.provider.type ?? null, model_id: route?.modelId ?? null,
         model_name: route?.name ?? (typeof request.model === 'string' ? request.model.slice(0, 200) : null), upstream_slug: route?.slug ?? null,
-        surface: request.format, input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, cached_tokens: usage.cachedTokens,
+        surface: request.usageSurface ?? request.format, input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, cached_tokens: usage.cachedTokens,
         reasoning_tokens: usage.reasoningTokens, cost_nano_usd: route ? costNanoUsd(route.pricing, usage) : 0,
         latency_ms: Math.round(elapsed), ttft_ms: ttft === null ? null : Math.round(ttft), status, error_code: errorCode, streamed: request.stream ? 1 : 0,
         attempts: rc.attempts, rerouted: rc.rerouted,

@@ -37,6 +37,8 @@ export interface GatewayRequest {
   encodingFormat?: unknown;
   /** Gemini clients may send the key as `?key=` (the auth hook reads it; this is for the call path's fallback). */
   queryKey: boolean;
+  /** The usage record's `surface` when it is not the format (the console's playground). */
+  usageSurface?: string;
   /** Steps only one format has, run by the call path at their place. */
   hooks?: {
     /** Once the key is known, before the policy step: the request to go on with (Responses: item references resolved). */

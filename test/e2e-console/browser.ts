@@ -72,7 +72,9 @@ export async function ensureConsoleBuilt(): Promise<void> {
 }
 
 export async function newContext(browser: Browser, baseURL: string, viewport = { width: 1366, height: 900 }): Promise<BrowserContext> {
-  const ctx = await browser.newContext({ baseURL, viewport });
+  // Reduced motion: the console then skips its transitions (theme.respectReducedMotion), so no
+  // step depends on how long a dialog takes to fade on a loaded machine.
+  const ctx = await browser.newContext({ baseURL, viewport, reducedMotion: 'reduce' });
   await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
   // Generous: on a loaded 2-core machine three Chromiums and three Odocks share the CPU.
   ctx.setDefaultTimeout(30_000);
@@ -121,6 +123,12 @@ export async function login(page: Page, email: string, password: string): Promis
   await field(page, 'Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.waitForURL(/\/orgs\/[^/]+\/providers/);
+}
+
+/** Clicks a dialog's button and waits until the dialog is gone, so later lookups never see its contents. */
+export async function submitDialog(dlg: Locator, button: string): Promise<void> {
+  await dlg.getByRole('button', { name: button, exact: true }).click();
+  await dlg.waitFor({ state: 'detached' });
 }
 
 export function dialog(page: Page, title: string | RegExp): Locator {

@@ -192,18 +192,29 @@ test('console: teams, users, team keys, MCP servers, model variants, tokens, org
     await shot(page, 'admin-05-model-variant');
   });
 
-  await step('policies: the server\'s validation error is shown in place, a valid policy saves', async () => {
+  await step('policies: a field per limit, the server\'s refusal in words on its field, a valid policy saves, the dry run shows it', async () => {
     await goTo(page, 'API Keys');
     await page.getByRole('link', { name: 'payments-backend' }).click();
-    const editor = page.getByLabel('Policies of this key');
-    await editor.fill('{ "ratelimit": { "requests": { "per_second": -1 } } }');
-    await page.getByRole('button', { name: 'Save policies' }).click();
-    await page.getByText(/policies\.ratelimit\.requests\.per_second/).waitFor();
-    await editor.fill('{ "ratelimit": { "requests": { "per_minute": 120 } } }');
-    await page.getByRole('button', { name: 'Save policies' }).click();
+    const card = page.getByRole('region', { name: 'Policies' });
+    await field(card, 'IP allowlist').fill('not-an-ip');
+    await field(card, 'IP allowlist').press('Enter');
+    await card.getByRole('button', { name: 'Save policies' }).click();
+    await card.getByText('Enter IP addresses or CIDR ranges, such as 10.0.0.0/8').waitFor();
+    assert.equal(await field(card, 'IP allowlist').getAttribute('aria-invalid'), 'true', 'the error sits on the IP allowlist field');
+    assert.equal(await card.getByText(/policies\.ip/).count(), 0, 'no API field path on the page');
+    await field(card, 'IP allowlist').press('Backspace');
+    await field(card, 'Requests per minute').fill('120');
+    await card.getByRole('button', { name: 'Save policies' }).click();
     await page.getByText('Policies saved').waitFor();
     const saved = await admin.ok('GET', `${org}/api-keys`);
-    assert.equal(saved.items.find((k: { name: string }) => k.name === 'payments-backend').policies.ratelimit.requests.per_minute, 120);
+    assert.deepEqual(saved.items.find((k: { name: string }) => k.name === 'payments-backend').policies, { ratelimit: { requests: { per_minute: 120 } } });
+    // The JSON view is still there, with what the form saved.
+    await card.getByText('JSON', { exact: true }).click();
+    assert.deepEqual(JSON.parse(await page.getByLabel('Policies of this key').inputValue()), { ratelimit: { requests: { per_minute: 120 } } });
+    const dry = page.getByRole('region', { name: 'Policy dry run' });
+    await dry.getByRole('table', { name: 'Applicable limits' }).getByRole('row', { name: /Requests per minute\s*120/ }).waitFor();
+    await dry.getByText('The next request would pass.').waitFor();
+    await shot(page, 'admin-06-policies');
   });
 
   await step('settings: an operator access token, shown once, works on /api, expires, and the organisation\'s admins can revoke it', async () => {

@@ -43,7 +43,7 @@ export async function setupKey(odock: TestOdock, o: SetupOptions = {}): Promise<
     const created = await client.ok('POST', `/api/organisations/${orgId}/models`, { name, slug: m.slug, providerId: provider.id, providerApiKeyId: pkey.id, type: m.type ?? 'chat', pricing: m.pricing ?? {} });
     modelIds[name] = created.id;
   }
-  const key = await client.ok('POST', `/api/organisations/${orgId}/api-keys`, { type: 'ORGANISATION', name: 'test', ...o.keyBody });
+  const key = await client.ok('POST', `/api/organisations/${orgId}/api-keys`, { type: 'ORGANISATION', name: `test-${Math.random().toString(36).slice(2, 10)}`, ...o.keyBody });
   const grant = (o.grant ?? Object.keys(models)).map((n) => modelIds[n]);
   if (grant.length) await client.ok('POST', `/api/organisations/${orgId}/api-keys/${key.id}/model-access`, { modelIds: grant });
   const { key: secret } = await client.ok('POST', `/api/organisations/${orgId}/api-keys/${key.id}/reveal`);

@@ -47,7 +47,7 @@ export class McpAdmin {
 
   /** A new ORGANISATION key, revealed; granted the given MCP servers (none: no grant at all). */
   async key(mcpServerIds: string[] = []): Promise<McpKey> {
-    const k = await this.admin.ok('POST', `${this.base}/api-keys`, { type: 'ORGANISATION', name: 'mcp-test' });
+    const k = await this.admin.ok('POST', `${this.base}/api-keys`, { type: 'ORGANISATION', name: `mcp-test-${Math.random().toString(36).slice(2, 10)}` });
     if (mcpServerIds.length) await this.admin.ok('POST', `${this.base}/api-keys/${k.id}/mcp-access`, { mcpServerIds });
     const { key } = await this.admin.ok('POST', `${this.base}/api-keys/${k.id}/reveal`);
     return { keyId: k.id, secret: key };

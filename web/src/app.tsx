@@ -16,6 +16,7 @@ import { McpServersPage } from './pages/mcp/mcp-servers-page.tsx';
 import { ModelDetailPage } from './pages/models/model-detail-page.tsx';
 import { ModelsPage } from './pages/models/models-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
+import { PlaygroundPage } from './pages/playground/playground-page.tsx';
 import { ProviderDetailPage } from './pages/providers/provider-detail-page.tsx';
 import { ProvidersPage } from './pages/providers/providers-page.tsx';
 import { RoutingPage } from './pages/routing/routing-page.tsx';
@@ -84,6 +85,7 @@ export function App() {
           <Route path="settings" element={<SettingsPage />} />
           <Route path="audit-log" element={<AuditLogPage />} />
           <Route path="routing" element={<RoutingPage />} />
+          <Route path="playground" element={<PlaygroundPage />} />
         </Route>
         <Route path="*" element={<NotFoundPage />} />
       </Route>

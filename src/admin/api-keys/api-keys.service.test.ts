@@ -34,6 +34,20 @@ describe('API key service', () => {
     assert.equal(ok.type, 'USER');
   });
 
+  it('names are unique per organisation, in any case: 409 api_key_name_taken on create and rename; another organisation may reuse one', async () => {
+    const orgId = await t.seedOrganisation();
+    const other = await t.seedOrganisation();
+    const first = await keys.create(orgId, 'op', { type: 'ORGANISATION', name: 'Checkout' });
+    const dup = await refusal(() => keys.create(orgId, 'op', { type: 'ORGANISATION', name: 'checkout' }));
+    assert.deepEqual([dup.code, dup.field], ['api_key_name_taken', 'name']);
+    await keys.create(other, 'op', { type: 'ORGANISATION', name: 'Checkout' });
+    const second = await keys.create(orgId, 'op', { type: 'ORGANISATION', name: 'Billing' });
+    const rename = await refusal(() => keys.update(orgId, second.id, { name: 'CHECKOUT' }));
+    assert.equal(rename.code, 'api_key_name_taken');
+    // Saving a key under its own name is not a clash.
+    assert.equal((await keys.update(orgId, first.id, { name: 'Checkout' })).name, 'Checkout');
+  });
+
   it('a key is revealed once: the second reveal, even a concurrent one, gets only the masked key', async () => {
     const orgId = await t.seedOrganisation();
     const k = await keys.create(orgId, 'op', { type: 'ORGANISATION' });

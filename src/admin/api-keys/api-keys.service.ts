@@ -18,7 +18,7 @@ export interface ApiKeyPatch { name?: string | null; policies?: unknown; expiry?
 export interface ApiKeyRotate { expiry?: string | null; timezone?: string }
 
 export interface ApiKeyServiceDeps {
-  apiKeys: Pick<ApiKeyRepo, 'listPage' | 'find' | 'teamInOrg' | 'userInOrg' | 'insert' | 'update' | 'delete' | 'markRevealed' | 'rotate' | 'listRotations'>;
+  apiKeys: Pick<ApiKeyRepo, 'listPage' | 'find' | 'teamInOrg' | 'userInOrg' | 'nameTaken' | 'insert' | 'update' | 'delete' | 'markRevealed' | 'rotate' | 'listRotations'>;
   vault: Pick<Vault, 'encrypt' | 'decrypt'>;
   invalidate: Invalidate;
 }
@@ -57,12 +57,20 @@ export function createApiKeyService({ apiKeys, vault, invalidate }: ApiKeyServic
     }
   };
 
+  /** Names tell keys apart in lists, usage and the playground: one name, one key per organisation. */
+  const checkName = async (orgId: string, name: string | null | undefined, exceptKeyId?: string) => {
+    if (name && (await apiKeys.nameTaken(orgId, name, exceptKeyId))) {
+      throw new GatewayError('api_key_name_taken', `Another API key of this organisation is already named "${name}"; choose another name`, { field: 'name' });
+    }
+  };
+
   return {
     get,
     list: (orgId: string, f: ApiKeyFilter, p: PageParams) => apiKeys.listPage(orgId, f, p),
 
     async create(orgId: string, operatorId: string, body: ApiKeyCreate): Promise<ApiKeyTable> {
       await checkOwner(orgId, body);
+      await checkName(orgId, body.name);
       const timezone = body.timezone ?? 'UTC';
       let expiry: { utc: string; local: string } | null = null;
       if (body.expiry) {
@@ -90,7 +98,10 @@ export function createApiKeyService({ apiKeys, vault, invalidate }: ApiKeyServic
     async update(orgId: string, keyId: string, body: ApiKeyPatch): Promise<ApiKeyTable> {
       const k = await get(orgId, keyId);
       const set: Partial<ApiKeyTable> = { updated_at: nowIso() };
-      if (body.name !== undefined) set.name = body.name;
+      if (body.name !== undefined) {
+        await checkName(orgId, body.name, keyId);
+        set.name = body.name;
+      }
       if (body.policies !== undefined) set.policies = JSON.stringify(body.policies);
       if (body.timezone !== undefined || body.expiry !== undefined) {
         const tz = body.timezone ?? k.timezone;

@@ -1,5 +1,15 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { z } from 'zod';
+import { describeRoute, RESOURCE_SCHEMAS } from './openapi-responses.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Admin routes: a summary for the OpenAPI document when the path does not say it well. */
+    summary?: string;
+    /** Admin routes: what a success answers, when the resource table cannot tell (openapi-responses.ts). */
+    responseSchema?: import('zod').ZodType;
+  }
+}
 
 /**
  * The OpenAPI document is built from the routes actually registered on /api, so it cannot
@@ -10,21 +20,25 @@ interface DocRoute {
   url: string;
   body?: z.ZodType;
   query?: z.ZodType;
+  summary?: string;
+  response?: z.ZodType;
 }
 
 export function collectRoutes(app: FastifyInstance): DocRoute[] {
   const routes: DocRoute[] = [];
   app.addHook('onRoute', (r: RouteOptions) => {
-    const cfg = (r.config ?? {}) as { bodySchema?: z.ZodType; querySchema?: z.ZodType };
-    for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m.toLowerCase(), url: r.url, body: cfg.bodySchema, query: cfg.querySchema });
+    const cfg = (r.config ?? {}) as { bodySchema?: z.ZodType; querySchema?: z.ZodType; summary?: string; responseSchema?: z.ZodType };
+    for (const m of [r.method].flat()) {
+      if (m !== 'HEAD') routes.push({ method: m.toLowerCase(), url: r.url, body: cfg.bodySchema, query: cfg.querySchema, summary: cfg.summary, response: cfg.responseSchema });
+    }
   });
   return routes;
 }
 
 /** JSON Schema of what a route accepts (zod's input side: defaults optional, transforms ignored). */
-function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
   try {
-    const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
     return rest;
   } catch {
     return { type: 'object' };
@@ -44,12 +58,15 @@ export function openapiRoutes(routes: DocRoute[]) {
 
 function document(routes: DocRoute[]) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const { method, url, body, query } of routes) {
+  for (const { method, url, body, query, summary, response } of routes) {
     const path = url.replace(/:(\w+)/g, '{$1}');
     const params = [...url.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     const tag = (/^\/api\/(?:organisations\/\{orgId\}\/)?([\w-]+)/.exec(path)?.[1]) ?? 'misc';
+    const doc = describeRoute(method, path);
+    const schema = response ? jsonSchema(response, 'output') : doc.schema;
     paths[path] ??= {};
     paths[path][method] = {
+      summary: summary ?? doc.summary,
       tags: [tag],
       operationId: `${method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(\w)?/g, (_s, c: string | undefined) => (c ?? '').toUpperCase())}`,
       parameters: [
@@ -61,7 +78,9 @@ function document(routes: DocRoute[]) {
       ],
       ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body) } } } } : {}),
       responses: {
-        '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
+        [doc.status]: doc.status === '204'
+          ? { description: 'No content' }
+          : { description: doc.status === '201' ? 'Created' : 'OK', content: { 'application/json': { schema: schema ?? { type: 'object' } } } },
         default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     };
@@ -76,6 +95,7 @@ function document(routes: DocRoute[]) {
         operatorToken: { type: 'http', scheme: 'bearer' },
       },
       schemas: {
+        ...RESOURCE_SCHEMAS,
         Error: { type: 'object', properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } } } } },
       },
     },

@@ -42,6 +42,13 @@ export function apiKeyRepo(db: Kysely<Database>) {
     async userInOrg(orgId: string, userId: string): Promise<boolean> {
       return !!(await db.selectFrom('users').select('id').where('organisation_id', '=', orgId).where('id', '=', userId).executeTakeFirst());
     },
+    /** Another key of the organisation already has this name (compared case-insensitively). */
+    async nameTaken(orgId: string, name: string, exceptKeyId?: string): Promise<boolean> {
+      let q = db.selectFrom('api_keys').select('id').where('organisation_id', '=', orgId)
+        .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()));
+      if (exceptKeyId) q = q.where('id', '!=', exceptKeyId);
+      return !!(await q.executeTakeFirst());
+    },
     async insert(row: ApiKeyTable): Promise<void> {
       await db.insertInto('api_keys').values(row).execute();
     },

@@ -102,6 +102,11 @@ export const ROUTES = {
   updateRoutingRule: ['PATCH', `${ORG}/routing-rules/{ruleId}`],
   deleteRoutingRule: ['DELETE', `${ORG}/routing-rules/{ruleId}`],
   routingExplain: ['GET', `${ORG}/api-keys/{keyId}/routing-explain`],
+  // Trying things out (web/src/api/try-out.ts).
+  testProviderKey: ['POST', `${ORG}/providers/{providerId}/keys/{keyId}/test`],
+  testMcpServer: ['POST', `${ORG}/mcp-servers/{serverId}/test`],
+  playgroundChat: ['POST', `${ORG}/playground/chat`],
+  explainPolicies: ['GET', `${ORG}/api-keys/{keyId}/policy-explain`],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type RouteName = keyof typeof ROUTES;

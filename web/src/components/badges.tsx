@@ -1,4 +1,5 @@
-import { Badge, Code, Tooltip } from '@mantine/core';
+import { Badge, Code, Group, Tooltip } from '@mantine/core';
+import { CopyIcon } from './secret-field.tsx';
 import type { ApiKey, ApiKeyType, Role } from '../api/types.ts';
 import { API_KEY_TYPE_LABEL, formatDateTime } from '../lib/format.ts';
 
@@ -36,4 +37,16 @@ export function EnabledBadge({ enabled }: { enabled: boolean }) {
 
 export function Mono({ children, wrap }: { children: React.ReactNode; wrap?: boolean }) {
   return <Code style={wrap ? { wordBreak: 'break-all' } : { whiteSpace: 'nowrap' }}>{children}</Code>;
+}
+
+/** A record id: monospace on one line, cut with an ellipsis when narrow (full id in the tooltip), with Copy. */
+export function IdText({ id }: { id: string }) {
+  return (
+    <Group gap={4} wrap="nowrap" style={{ minWidth: 0 }}>
+      <Tooltip label={id} withArrow openDelay={300}>
+        <Code data-testid="record-id" style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', minWidth: 0, display: 'block' }}>{id}</Code>
+      </Tooltip>
+      <CopyIcon value={id} label="Copy ID" />
+    </Group>
+  );
 }

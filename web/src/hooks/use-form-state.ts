@@ -2,6 +2,7 @@
 // to put the API's validation error next to the field it names.
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, errorMessage } from '../api/client.ts';
+import { humanField, inWords } from '../lib/validation-words.ts';
 
 export interface FormState<V extends Record<string, unknown>> {
   values: V;
@@ -30,7 +31,9 @@ export function useFormState<V extends Record<string, unknown>>(initial: V): For
       const candidates = raw ? [fieldMap[raw], raw, raw.split('.')[0]] : [];
       const field = candidates.find((f) => f !== undefined && (f as string) in initial);
       const target: keyof V | '_form' = field !== undefined ? (field as keyof V) : '_form';
-      setErrors({ [target]: errorMessage(err) } as FormState<V>['errors']);
+      // On its field: the reason in words. Form-level: which field too, in words.
+      const words = inWords(errorMessage(err), raw);
+      setErrors({ [target]: target === '_form' && raw ? `${humanField(raw).replace(/^./, (c) => c.toUpperCase())}: ${words.charAt(0).toLowerCase()}${words.slice(1)}` : words } as FormState<V>['errors']);
       return target;
     },
     // initial is only read for its keys, which never change

@@ -3,7 +3,7 @@
 import { AppShell, Burger, Group, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
-  IconChartBar, IconCpu, IconHistory, IconKey, IconPlugConnected, IconRoute, IconServer2, IconSettings, IconUsers, IconUsersGroup,
+  IconChartBar, IconCpu, IconHistory, IconKey, IconMessageChatbot, IconPlugConnected, IconRoute, IconServer2, IconSettings, IconUsers, IconUsersGroup,
 } from '@tabler/icons-react';
 import { useEffect } from 'react';
 import { NavLink as RouterNavLink, Outlet, useLocation, useParams } from 'react-router-dom';
@@ -22,6 +22,7 @@ const SECTIONS = [
   { path: 'users', label: 'Users', icon: IconUsers },
   { path: 'usage', label: 'Usage', icon: IconChartBar },
   { path: 'routing', label: 'Routing', icon: IconRoute },
+  { path: 'playground', label: 'Playground', icon: IconMessageChatbot },
   { path: 'audit-log', label: 'Audit log', icon: IconHistory },
   { path: 'settings', label: 'Settings', icon: IconSettings },
 ] as const;

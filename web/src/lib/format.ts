@@ -19,18 +19,41 @@ export function formatRelative(iso: string | null | undefined): string {
   return formatDateTime(iso);
 }
 
+/**
+ * The one USD formatter of the console (costs, prices, spend): two decimals from a cent up
+ * ("$0.00" for nothing, "$1.60", "$0.075"), two significant digits below a cent ("$0.0012"),
+ * never a run of trailing zeros. Usage and analytics pages use it too.
+ */
+export function formatUsd(usd: number | null | undefined): string {
+  if (usd === null || usd === undefined || Number.isNaN(usd)) return '—';
+  const sign = usd < 0 ? '-' : '';
+  const abs = Math.abs(usd);
+  if (abs === 0) return '$0.00';
+  if (abs < 0.01) return `${sign}$${abs.toLocaleString('en-US', { maximumSignificantDigits: 2 })}`;
+  return `${sign}$${abs.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: abs >= 1 ? 2 : 4 })}`;
+}
+
 /** Prices are USD per million tokens. */
 export function formatPrice(usdPerMTok: number | null | undefined): string {
-  if (usdPerMTok === null || usdPerMTok === undefined) return '—';
-  return `$${usdPerMTok.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 4 })}`;
+  return formatUsd(usdPerMTok);
 }
 
 /** Usage cost is stored as integer nano-USD. */
-export function formatNanoUsd(nano: number): string {
-  const usd = nano / 1e9;
-  if (usd === 0) return '$0';
-  if (usd < 0.01) return `$${usd.toFixed(6)}`;
-  return `$${usd.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 4 })}`;
+export function formatNanoUsd(nano: number | null | undefined): string {
+  return nano === null || nano === undefined ? '—' : formatUsd(nano / 1e9);
+}
+
+/** A timestamp with the zone it is shown in, e.g. "Jun 30, 2031, 6:00 PM Europe/Paris" (expiries, rotations). */
+export function formatDateTimeIn(iso: string | null | undefined, timeZone: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const tz = timeZone || 'UTC';
+  try {
+    return `${new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: tz }).format(d)} ${tz}`;
+  } catch {
+    return `${dateTime.format(d)} (${browserTimeZone()})`;
+  }
 }
 
 /** Short USD for chart axes: enough decimals to tell small values apart. */
@@ -84,4 +107,20 @@ export function allTimeZones(): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (k: string) => string[] };
   const zones = intl.supportedValuesOf?.('timeZone') ?? [];
   return zones.includes('UTC') ? zones : ['UTC', ...zones];
+}
+
+/** The wall-clock time now in a zone, as `YYYY-MM-DDTHH:mm` (compares as text with datetime-local values). */
+export function nowInZone(timeZone: string): string {
+  try {
+    const parts = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(new Date());
+    const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
+    return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
+  } catch {
+    return new Date().toISOString().slice(0, 16);
+  }
+}
+
+/** A local expiry that is not after now in its zone (checked before the server is asked). */
+export function isPastExpiry(local: string, timeZone: string): boolean {
+  return !!local && local.replace(' ', 'T').slice(0, 16) <= nowInZone(timeZone);
 }

@@ -12,6 +12,7 @@ import { isExpired, KeyStatusBadge, KeyTypeBadge, Mono } from '../../components/
 import { ConfirmDialog, DeleteRecordDialog } from '../../components/confirm-dialog.tsx';
 import { DetailHeader } from '../../components/detail-header.tsx';
 import { PoliciesCard } from '../../components/policies-card.tsx';
+import { PolicyDryRunCard } from './policy-dry-run-card.tsx';
 import { RecordPage } from '../../components/query-state.tsx';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
 import { formatPrice, PROVIDER_LABEL } from '../../lib/format.ts';
@@ -115,6 +116,9 @@ function ApiKeyDetail({ apiKey: k }: { apiKey: ApiKey }) {
             </Grid.Col>
             <Grid.Col span={12}>
               <PoliciesCard scope="key" policies={k.policies} canEdit={canMutate} onSave={async (policies) => qc.setQueryData(key, await api.updateApiKey(orgId, k.id, { policies }))} />
+            </Grid.Col>
+            <Grid.Col span={12}>
+              <PolicyDryRunCard apiKey={k} />
             </Grid.Col>
           </Grid>
         </Tabs.Panel>

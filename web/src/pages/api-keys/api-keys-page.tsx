@@ -12,7 +12,7 @@ import { ReadOnlyNotice } from '../../components/read-only-notice.tsx';
 import { SearchInput } from '../../components/search-input.tsx';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
-import { API_KEY_TYPE_OPTIONS, formatDateTime, formatRelative } from '../../lib/format.ts';
+import { API_KEY_TYPE_OPTIONS, formatDateTimeIn, formatRelative } from '../../lib/format.ts';
 import { apiKeysKey, ownerLabel, useOwners } from './api-key-queries.ts';
 import { CreateApiKeyModal } from './create-api-key-modal.tsx';
 
@@ -74,7 +74,7 @@ export function ApiKeysPage() {
           { key: 'key', header: 'Key', render: (k) => <Mono>{k.maskedKey}</Mono> },
           { key: 'revealed', header: 'Revealed', render: (k) => (k.revealed ? <Badge variant="light" color="gray">Revealed</Badge> : <Tooltip label="Can be revealed once"><Badge variant="light" color="yellow">Not yet</Badge></Tooltip>) },
           { key: 'status', header: 'Status', render: (k) => <KeyStatusBadge apiKey={k} /> },
-          { key: 'expiry', header: 'Expiry', render: (k) => <Text size="sm" c={k.expiry ? undefined : 'dimmed'}>{k.expiry ? formatDateTime(k.expiry) : 'Never'}</Text> },
+          { key: 'expiry', header: 'Expiry', render: (k) => <Text size="sm" c={k.expiry ? undefined : 'dimmed'}>{k.expiry ? formatDateTimeIn(k.expiry, k.timezone) : 'Never'}</Text> },
           { key: 'used', header: 'Last used', render: (k) => <Text size="sm" c="dimmed">{formatRelative(k.lastUsedAt)}</Text> },
         ]}
       />

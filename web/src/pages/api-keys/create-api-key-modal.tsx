@@ -13,8 +13,9 @@ import { DetailList } from '../../components/detail-list.tsx';
 import { TimezoneSelect } from '../../components/timezone-select.tsx';
 import { useFormState, useResetOnOpen } from '../../hooks/use-form-state.ts';
 import { useOrgId } from '../../hooks/use-session.ts';
-import { API_KEY_TYPE_LABEL, browserTimeZone } from '../../lib/format.ts';
+import { API_KEY_TYPE_LABEL, browserTimeZone, isPastExpiry, nowInZone } from '../../lib/format.ts';
 import { apiKeysKey, useOwners } from './api-key-queries.ts';
+import { DateTimeField, parseLocal } from '../../components/date-time-field.tsx';
 
 const initial = () => ({ name: '', type: 'ORGANISATION' as ApiKeyType, teamId: '', userId: '', expiry: '', timezone: browserTimeZone() });
 
@@ -34,6 +35,9 @@ export function CreateApiKeyModal({ opened, onClose }: { opened: boolean; onClos
     form.clearErrors();
     if (v.type === 'TEAM' && !v.teamId) return form.setError('teamId', 'Select the team that owns this key');
     if (v.type === 'USER' && !v.userId) return form.setError('userId', 'Select the user who owns this key');
+    if (v.expiry && !parseLocal(v.expiry)) return form.setError('expiry', 'Enter a date and time like 2031-06-30 18:00');
+    // A past expiry is refused here, where it was entered, not one step later at Create.
+    if (isPastExpiry(v.expiry, v.timezone)) return form.setError('expiry', `Choose an expiry in the future (it is now ${nowInZone(v.timezone).replace('T', ' ')} in ${v.timezone})`);
     setStep(1);
   };
 
@@ -87,12 +91,11 @@ export function CreateApiKeyModal({ opened, onClose }: { opened: boolean; onClos
               <Select label="User" required searchable placeholder={owners.users.length ? 'Select a user' : 'No users yet: add one on the Users page'}
                 data={owners.users.map((u) => ({ value: u.id, label: u.name ? `${u.name} (${u.email})` : u.email }))} value={v.userId || null} onChange={(x) => form.set('userId', x ?? '')} error={form.errors.userId} />
             )}
-            <TextInput
+            <DateTimeField
               label="Expiry"
-              description="Optional. After this date and time the key stops working."
-              type="datetime-local"
+              description="Optional. After this date and time (in the timezone below) the key stops working."
               value={v.expiry}
-              onChange={(e) => form.set('expiry', e.currentTarget.value)}
+              onChange={(x) => form.set('expiry', x)}
               error={form.errors.expiry}
             />
             <TimezoneSelect value={v.timezone} onChange={(tz) => form.set('timezone', tz)} error={form.errors.timezone} />

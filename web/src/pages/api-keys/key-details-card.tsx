@@ -5,14 +5,15 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
 import type { ApiKey } from '../../api/types.ts';
-import { Mono } from '../../components/badges.tsx';
+import { IdText } from '../../components/badges.tsx';
 import { DetailList } from '../../components/detail-list.tsx';
 import { FormModal } from '../../components/form-modal.tsx';
 import { TimezoneSelect } from '../../components/timezone-select.tsx';
 import { useFormState, useResetOnOpen } from '../../hooks/use-form-state.ts';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
-import { API_KEY_TYPE_LABEL, formatDateTime, formatRelative, toDateTimeLocal } from '../../lib/format.ts';
+import { API_KEY_TYPE_LABEL, browserTimeZone, formatDateTime, formatDateTimeIn, formatRelative, toDateTimeLocal } from '../../lib/format.ts';
 import { apiKeyKey, apiKeysKey, ownerLabel, useOwners } from './api-key-queries.ts';
+import { DateTimeField } from '../../components/date-time-field.tsx';
 
 export function KeyDetailsCard({ apiKey: k }: { apiKey: ApiKey }) {
   const orgId = useOrgId();
@@ -33,12 +34,12 @@ export function KeyDetailsCard({ apiKey: k }: { apiKey: ApiKey }) {
         items={[
           ['Type', API_KEY_TYPE_LABEL[k.type]],
           ['Owner', ownerLink],
-          ['Expiry', k.expiry ? <>{formatDateTime(k.expiry)}<Text size="xs" c="dimmed">{k.expiryLocal?.replace('T', ' ')} {k.timezone}</Text></> : 'Never'],
+          ['Expiry', k.expiry ? <>{formatDateTimeIn(k.expiry, k.timezone)}<Text size="xs" c="dimmed">{formatDateTimeIn(k.expiry, browserTimeZone())} (your time)</Text></> : 'Never'],
           ['Timezone', k.timezone],
           ['Revealed', k.revealed ? <Badge variant="light" color="gray">Yes</Badge> : <Badge variant="light" color="yellow">Not yet</Badge>],
           ['Created', formatDateTime(k.createdAt)],
           ['Last used', formatRelative(k.lastUsedAt)],
-          ['ID', <Mono wrap>{k.id}</Mono>],
+          ['ID', <IdText id={k.id} />],
         ]}
       />
       <EditKeyModal apiKey={k} opened={editing} onClose={() => setEditing(false)} />
@@ -71,7 +72,7 @@ function EditKeyModal({ apiKey: k, opened, onClose }: { apiKey: ApiKey; opened: 
   return (
     <FormModal opened={opened} onClose={onClose} title="Edit API key" onSubmit={() => save.mutate()} submitLabel="Save changes" busy={save.isPending}>
       <TextInput label="Name" value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} data-autofocus />
-      <TextInput label="Expiry" description="Leave empty for no expiry." type="datetime-local" value={form.values.expiry} onChange={(e) => form.set('expiry', e.currentTarget.value)} error={form.errors.expiry} />
+      <DateTimeField label="Expiry" description="Leave empty for no expiry." value={form.values.expiry} onChange={(x) => form.set('expiry', x)} error={form.errors.expiry} />
       <TimezoneSelect value={form.values.timezone} onChange={(tz) => form.set('timezone', tz)} error={form.errors.timezone} />
       {form.errors._form && <Text c="red" size="sm">{form.errors._form}</Text>}
     </FormModal>

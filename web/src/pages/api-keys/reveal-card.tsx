@@ -8,6 +8,7 @@ import { ApiError, errorMessage } from '../../api/client.ts';
 import { api } from '../../api/endpoints.ts';
 import type { ApiKey } from '../../api/types.ts';
 import { useCanMutate, useOrgId } from '../../hooks/use-session.ts';
+import { KeySnippets } from './key-snippets.tsx';
 
 export function RevealCard(p: { apiKey: ApiKey; secret: string | null; onRevealed: (secret: string | null) => void }) {
   const orgId = useOrgId();
@@ -54,18 +55,24 @@ export function RevealCard(p: { apiKey: ApiKey; secret: string | null; onReveale
               {p.secret || k.revealed ? <IconEyeOff size={18} /> : <IconEye size={18} />}
             </ActionIcon>
           </Tooltip>
-          <CopyButton value={shown} timeout={2000}>
-            {({ copied, copy }) => (
-              <Button onClick={copy} variant={p.secret ? 'filled' : 'default'} color={copied ? 'teal' : undefined} leftSection={copied ? <IconCheck size={16} /> : <IconCopy size={16} />} w={116}>
-                {copied ? 'Copied' : 'Copy'}
-              </Button>
-            )}
-          </CopyButton>
+          {/* Only a usable secret can be copied: the mask is not a key. */}
+          {p.secret && (
+            <CopyButton value={p.secret} timeout={2000}>
+              {({ copied, copy }) => (
+                <Button onClick={copy} color={copied ? 'teal' : undefined} leftSection={copied ? <IconCheck size={16} /> : <IconCopy size={16} />} w={116}>
+                  {copied ? 'Copied' : 'Copy'}
+                </Button>
+              )}
+            </CopyButton>
+          )}
         </Group>
         {p.secret ? (
           <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={18} />}>
-            Copy this key now. Once you leave or reload this page it is permanently masked, and the only way to get a usable value again is to rotate the key.
+            Copy this key now (the snippets below use it). Once you leave or reload this page it is permanently masked, and the only way to get a usable value again is to rotate the key.
           </Alert>
+        ) : null}
+        {p.secret ? (
+          <KeySnippets keyId={k.id} secret={p.secret} />
         ) : k.revealed ? (
           <Alert color="gray" variant="light" icon={<IconLock size={18} />}>
             This key has already been revealed and is permanently masked. Rotate it to issue a new secret.

@@ -1,6 +1,6 @@
 // Rotate: a new secret on the same key (same id, grants, policies, usage), a new expiry, and a
 // rotation-history entry. The old secret stops working when the call returns.
-import { Alert, Text, TextInput } from '@mantine/core';
+import { Alert, Text } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import { api } from '../../api/endpoints.ts';
@@ -10,6 +10,7 @@ import { TimezoneSelect } from '../../components/timezone-select.tsx';
 import { useFormState, useResetOnOpen } from '../../hooks/use-form-state.ts';
 import { useOrgId } from '../../hooks/use-session.ts';
 import { toDateTimeLocal } from '../../lib/format.ts';
+import { DateTimeField } from '../../components/date-time-field.tsx';
 
 export function RotateModal(p: { apiKey: ApiKey; opened: boolean; onClose: () => void; onRotated: (k: RotatedApiKey) => Promise<void> }) {
   const orgId = useOrgId();
@@ -40,14 +41,12 @@ export function RotateModal(p: { apiKey: ApiKey; opened: boolean; onClose: () =>
         Rotation issues a new secret for <b>{k.name ?? 'this key'}</b>. It keeps its id, model and MCP grants, policies and usage history.
         The current secret <b>stops working immediately</b>.
       </Text>
-      <TextInput
+      <DateTimeField
         label="New expiry"
         description="Leave empty for a key that never expires."
-        type="datetime-local"
         value={form.values.expiry}
-        onChange={(e) => form.set('expiry', e.currentTarget.value)}
+        onChange={(x) => form.set('expiry', x)}
         error={form.errors.expiry}
-        data-autofocus
       />
       <TimezoneSelect value={form.values.timezone} onChange={(tz) => form.set('timezone', tz)} error={form.errors.timezone} />
       {form.errors._form && <Alert color="red" variant="light">{form.errors._form}</Alert>}

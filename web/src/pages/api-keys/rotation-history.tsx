@@ -6,7 +6,7 @@ import type { ApiKey } from '../../api/types.ts';
 import { Mono } from '../../components/badges.tsx';
 import { DataTable } from '../../components/data-table.tsx';
 import { useOrgId } from '../../hooks/use-session.ts';
-import { formatDateTime } from '../../lib/format.ts';
+import { browserTimeZone, formatDateTimeIn } from '../../lib/format.ts';
 import { apiKeyKey } from './api-key-queries.ts';
 
 export function RotationHistory({ apiKey }: { apiKey: ApiKey }) {
@@ -24,10 +24,10 @@ export function RotationHistory({ apiKey }: { apiKey: ApiKey }) {
       minWidth={640}
       empty={{ icon: <IconHistory size={22} />, title: 'Never rotated', description: 'Each rotation is recorded here with the masked old key, the old and new expiry, and who rotated it.' }}
       columns={[
-        { key: 'at', header: 'Rotated', render: (r) => <Text size="sm">{formatDateTime(r.rotatedAt)}</Text> },
+        { key: 'at', header: 'Rotated', render: (r) => <Text size="sm">{formatDateTimeIn(r.rotatedAt, browserTimeZone())}</Text> },
         { key: 'old', header: 'Old key', render: (r) => <Mono>{r.maskedOldKey}</Mono> },
-        { key: 'oldExp', header: 'Old expiry', render: (r) => <Text size="sm" c={r.oldExpiry ? undefined : 'dimmed'}>{r.oldExpiry ? formatDateTime(r.oldExpiry) : 'Never'}</Text> },
-        { key: 'newExp', header: 'New expiry', render: (r) => <Text size="sm" c={r.newExpiry ? undefined : 'dimmed'}>{r.newExpiry ? formatDateTime(r.newExpiry) : 'Never'}</Text> },
+        { key: 'oldExp', header: 'Old expiry', render: (r) => <Text size="sm" c={r.oldExpiry ? undefined : 'dimmed'}>{r.oldExpiry ? formatDateTimeIn(r.oldExpiry, apiKey.timezone) : 'Never'}</Text> },
+        { key: 'newExp', header: 'New expiry', render: (r) => <Text size="sm" c={r.newExpiry ? undefined : 'dimmed'}>{r.newExpiry ? formatDateTimeIn(r.newExpiry, apiKey.timezone) : 'Never'}</Text> },
         { key: 'by', header: 'Rotated by', render: (r) => <Text size="sm">{r.rotatedBy ?? '—'}</Text> },
       ]}
     />

@@ -1,5 +1,5 @@
 // An MCP server: configuration, tool rules, and the API keys granted to it.
-import { Badge, Card, Grid, Group, Text, Title } from '@mantine/core';
+import { Badge, Card, Grid, Group, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { api } from '../../api/endpoints.ts';
 import type { McpServer } from '../../api/types.ts';
@@ -14,6 +14,7 @@ import { formatDateTime } from '../../lib/format.ts';
 import { mcpKey, McpServerFormModal } from './mcp-server-form-modal.tsx';
 import { EnabledSwitch, TRANSPORT_LABEL } from './mcp-servers-page.tsx';
 import { targetOf } from './mcp-stdio.ts';
+import { McpConnectionCard } from './mcp-connection-card.tsx';
 
 const SECTION = { label: 'MCP Servers', path: 'mcp-servers' };
 
@@ -48,7 +49,7 @@ function McpServerDetail({ server: s }: { server: McpServer }) {
             <DetailList
               items={[
                 ['Gateway path', <Mono>/v1/mcp/{s.slug}</Mono>],
-                [s.transport === 'STDIO' ? 'Command' : 'Endpoint', <Mono>{targetOf(s)}</Mono>],
+                [s.transport === 'STDIO' ? 'Command' : 'Endpoint', <Mono wrap>{targetOf(s)}</Mono>],
                 ['Upstream auth', auth],
                 ...(s.authConfig?.username ? [['Username', s.authConfig.username] as [string, string]] : []),
                 ...(s.authConfig?.tokenUrl ? [['Token URL', s.authConfig.tokenUrl] as [string, string]] : []),
@@ -61,7 +62,10 @@ function McpServerDetail({ server: s }: { server: McpServer }) {
           </Card>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 7 }}>
-          <ServerKeysCard server={s} />
+          <Stack gap="lg">
+            <McpConnectionCard server={s} />
+            <ServerKeysCard server={s} />
+          </Stack>
         </Grid.Col>
       </Grid>
       <McpServerFormModal opened={dialog === 'edit'} onClose={() => setDialog(null)} server={s} />

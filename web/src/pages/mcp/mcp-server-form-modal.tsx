@@ -1,7 +1,7 @@
 // Add / edit an MCP server: transport decides endpoint vs STDIO command (a name from the
 // deployment's allowlist, never a command line); the auth type decides which (write-only)
 // credential fields appear. Secrets are never read back, only "set" or "not set".
-import { Alert, PasswordInput, SegmentedControl, Select, SimpleGrid, Switch, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Group, PasswordInput, SegmentedControl, Select, SimpleGrid, Switch, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router-dom';
@@ -11,6 +11,7 @@ import { FormModal } from '../../components/form-modal.tsx';
 import { useFormState, useResetOnOpen } from '../../hooks/use-form-state.ts';
 import { useOrgId } from '../../hooks/use-session.ts';
 import { useStdioCommands, type McpServerView } from './mcp-stdio.ts';
+import { useDiscoveredTools, useTestConnection } from './mcp-connection-card.tsx';
 
 export const mcpKey = (orgId: string) => ['org', orgId, 'mcp-servers'] as const;
 
@@ -129,11 +130,37 @@ export function McpServerFormModal({ opened, onClose, server }: { opened: boolea
         <PasswordInput label={secretLabel} description={secretHint} autoComplete="off" value={v.authSecret} onChange={(e) => form.set('authSecret', e.currentTarget.value)} error={form.errors.authSecret} />
       )}
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
-        <TagsInput label="Allowed tools" description="If set, only these tools are exposed." value={v.allowedTools} onChange={(t) => form.set('allowedTools', t)} error={form.errors.allowedTools} />
-        <TagsInput label="Blocked tools" description="Never exposed, never callable." value={v.blockedTools} onChange={(t) => form.set('blockedTools', t)} error={form.errors.blockedTools} />
+        <ToolPicker server={server} opened={opened} allowed={v.allowedTools} blocked={v.blockedTools} onAllowed={(t) => form.set('allowedTools', t)} onBlocked={(t) => form.set('blockedTools', t)} errors={form.errors} />
       </SimpleGrid>
       <Switch label="Enabled" checked={v.enabled} onChange={(e) => form.set('enabled', e.currentTarget.checked)} />
       {form.errors._form && <Alert color="red" variant="light">{form.errors._form}</Alert>}
     </FormModal>
+  );
+}
+
+/**
+ * Allowed and blocked tools: picked from what the server itself lists (after "Load tools", or a
+ * test on the server's page), typed freely otherwise (a tool the server will add later).
+ */
+function ToolPicker(p: {
+  server?: McpServerView; opened: boolean; allowed: string[]; blocked: string[];
+  onAllowed: (t: string[]) => void; onBlocked: (t: string[]) => void; errors: Partial<Record<string, string>>;
+}) {
+  const orgId = useOrgId();
+  const test = useTestConnection(p.server?.id ?? '');
+  const result = useDiscoveredTools(orgId, p.server?.id);
+  const discovered = result?.ok ? result.tools.map((t) => t.name) : [];
+  const hint = discovered.length ? `Pick from the ${discovered.length} tools the server lists, or type a name.` : 'Type tool names, or load them from the server.';
+  return (
+    <>
+      {p.server && (
+        <Group justify="space-between" wrap="nowrap">
+          <Text size="sm" c={result && !result.ok ? 'red' : 'dimmed'}>{result && !result.ok ? `Could not list tools: ${result.error.message}` : hint}</Text>
+          <Button size="xs" variant="light" loading={test.isPending} onClick={() => test.mutate()}>Load tools</Button>
+        </Group>
+      )}
+      <TagsInput label="Allowed tools" description="If set, only these tools are exposed." data={discovered.filter((t) => !p.blocked.includes(t))} value={p.allowed} onChange={p.onAllowed} error={p.errors.allowedTools} comboboxProps={{ withinPortal: true }} />
+      <TagsInput label="Blocked tools" description="Never exposed, never callable." data={discovered.filter((t) => !p.allowed.includes(t))} value={p.blocked} onChange={p.onBlocked} error={p.errors.blockedTools} comboboxProps={{ withinPortal: true }} />
+    </>
   );
 }

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../../api/endpoints.ts';
 import type { Model } from '../../api/types.ts';
-import { Mono } from '../../components/badges.tsx';
+import { IdText, Mono } from '../../components/badges.tsx';
 import { DeleteRecordDialog } from '../../components/confirm-dialog.tsx';
 import { DetailHeader } from '../../components/detail-header.tsx';
 import { DetailList } from '../../components/detail-list.tsx';
@@ -70,7 +70,7 @@ function ModelDetail({ model }: { model: Model }) {
                   ['Output / 1M tokens', formatPrice(model.pricing?.outputPerMTok)],
                   ['Cached input / 1M', formatPrice(model.pricing?.cachedInputPerMTok)],
                   ['Created', formatDateTime(model.createdAt)],
-                  ['ID', <Mono wrap>{model.id}</Mono>],
+                  ['ID', <IdText id={model.id} />],
                 ]}
               />
             </Card>

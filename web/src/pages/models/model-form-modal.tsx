@@ -59,9 +59,14 @@ export function ModelFormModal({ opened, onClose, mode = { kind: 'create' } }: {
           name: v.name.trim(), slug: v.slug.trim(), providerApiKeyId: v.providerApiKeyId || null, type: v.type, pricing: pricing(),
         });
       }
-      if (!v.providerId) {
-        form.setError('providerId', 'Select a provider');
-        throw new Error('providerId');
+      // Every missing field at once, not one per attempt.
+      const missing: [keyof typeof v, string][] = [];
+      if (!v.name.trim()) missing.push(['name', 'Enter the name clients will send']);
+      if (!v.providerId) missing.push(['providerId', 'Select a provider']);
+      if (!v.slug.trim()) missing.push(['slug', 'Enter the provider\'s model id']);
+      if (missing.length) {
+        for (const [f, m] of missing) form.setError(f, m);
+        throw new Error('missing');
       }
       return api.createModel(orgId, {
         name: v.name.trim(), slug: v.slug.trim(), providerId: v.providerId, providerApiKeyId: v.providerApiKeyId || null, type: v.type, pricing: pricing(),
@@ -75,7 +80,7 @@ export function ModelFormModal({ opened, onClose, mode = { kind: 'create' } }: {
       onClose();
       if (mode.kind !== 'edit') navigate(`/orgs/${orgId}/models/${m.id}`);
     },
-    onError: (err) => { if (!(err instanceof Error && err.message === 'providerId')) form.showApiError(err, FIELD_MAP); },
+    onError: (err) => { if (!(err instanceof Error && err.message === 'missing')) form.showApiError(err, FIELD_MAP); },
   });
 
   const title = mode.kind === 'edit' ? `Edit ${mode.model.name}` : mode.kind === 'variant' ? `Add a variant of ${mode.of.name}` : 'Add Model';

@@ -2,10 +2,12 @@
 // (Name, Key, Create key) and the key list with previews only (seed: "Add a Provider Key").
 import { Badge, Button, Card, Grid, Group, NumberInput, PasswordInput, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconKey, IconLock, IconTrash } from '@tabler/icons-react';
+import { IconKey, IconLock, IconPlugConnectedX } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { errorMessage } from '../../api/client.ts';
 import { api } from '../../api/endpoints.ts';
+import { tryOut } from '../../api/try-out.ts';
 import type { Provider, ProviderKey } from '../../api/types.ts';
 import { ConfirmDialog, DeleteRecordDialog } from '../../components/confirm-dialog.tsx';
 import { DetailHeader } from '../../components/detail-header.tsx';
@@ -43,7 +45,7 @@ function ProviderDetail({ provider }: { provider: Provider }) {
         badges={provider.enabled ? <Badge color="teal" variant="light">Enabled</Badge> : <Badge color="gray" variant="light">Disabled</Badge>}
         description={`${label} provider. Requests for this organisation's ${label} models are forwarded to the base URL below with one of its provider keys.`}
         actions={canMutate && (
-          <Button variant="default" color="red" leftSection={<IconTrash size={16} />} onClick={() => setConfirmDelete(true)}>Deactivate</Button>
+          <Button variant="default" color="red" leftSection={<IconPlugConnectedX size={16} />} onClick={() => setConfirmDelete(true)}>Deactivate</Button>
         )}
       />
       <Grid gap="lg">
@@ -213,6 +215,7 @@ function ProviderKeysCard({ provider }: { provider: Provider }) {
             key: 'actions', header: '', align: 'right',
             render: (k) => canMutate && (
               <Group gap={4} justify="flex-end" wrap="nowrap">
+                <TestKeyButton providerId={provider.id} providerKey={k} />
                 {!k.revoked && <Button size="xs" variant="subtle" color="orange" onClick={() => setAction({ kind: 'revoke', key: k })}>Revoke</Button>}
                 <Button size="xs" variant="subtle" color="red" onClick={() => setAction({ kind: 'delete', key: k })}>Delete</Button>
               </Group>
@@ -243,3 +246,16 @@ function ProviderKeysCard({ provider }: { provider: Provider }) {
   );
 }
 
+
+/** A real, cheap call with the stored key (the upstream's model list); the answer comes back as a notification. */
+function TestKeyButton({ providerId, providerKey: k }: { providerId: string; providerKey: ProviderKey }) {
+  const orgId = useOrgId();
+  const test = useMutation({
+    mutationFn: () => tryOut.testProviderKey(orgId, providerId, k.id),
+    onSuccess: (r) => notifications.show(r.ok
+      ? { color: 'teal', title: `${k.name} works`, message: `The provider answered in ${r.latencyMs} ms and lists ${r.models.length} model${r.models.length === 1 ? '' : 's'}.` }
+      : { color: 'red', title: `${k.name} failed the test`, message: `${r.error.message} (${r.error.code})` }),
+    onError: (err) => notifications.show({ color: 'red', title: 'Could not run the test', message: errorMessage(err) }),
+  });
+  return <Button size="xs" variant="subtle" onClick={() => test.mutate()} loading={test.isPending}>Test</Button>;
+}

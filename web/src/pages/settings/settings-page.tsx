@@ -1,6 +1,7 @@
 // Settings: the organisation (name, organisation-wide policies, its operators' tokens for admins),
 // the operator's password, and their own access tokens for scripts and CI (sent as
 // Authorization: Bearer on /api; shown once; they expire).
+import { IdText } from '../../components/badges.tsx';
 import { Alert, Button, Card, Code, Group, NumberInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconKey, IconPlus } from '@tabler/icons-react';
@@ -67,7 +68,7 @@ function OrgCards({ org }: { org: Organisation }) {
       <Card withBorder radius="md" padding="lg">
         <form onSubmit={(e) => { e.preventDefault(); save.mutate(); }} noValidate>
           <Stack>
-            <div><Title order={4}>Organisation</Title><Text size="sm" c="dimmed">ID <Code>{org.id}</Code></Text></div>
+            <div><Title order={4}>Organisation</Title><Group gap={6} wrap="nowrap"><Text size="sm" c="dimmed">ID</Text><IdText id={org.id} /></Group></div>
             <Group align="flex-start">
               <TextInput label="Name" value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name ?? form.errors._form} readOnly={!isAdmin} style={{ flex: '1 1 260px' }} maw={420} />
             </Group>
