@@ -103,7 +103,7 @@ describe('try-out endpoints: provider-key test, MCP connection test, playground'
       id: 'srv', slug: 'srv', name: 'srv', enabled: true, transport: 'STREAMABLE_HTTP', endpointUrl: mcp.url, command: null, args: [], authType: 'BEARER',
       authConfig: {}, allowedTools: [], blockedTools: [], authSecret: () => 'mcp-upstream-token-77', env: () => ({}), updatedAt: 'now',
     };
-    const test = createMcpServerTester({ orgRoutes: { get: async () => ({ models: new Map(), mcpBySlug: new Map(), mcpById: new Map([['srv', route]]) }) }, allowPrivate: false });
+    const test = createMcpServerTester({ orgRoutes: { get: async () => ({ models: new Map(), modelsById: new Map(), mcpBySlug: new Map(), mcpById: new Map([['srv', route]]) }) }, allowPrivate: false });
     const r = await test('org', 'srv');
     assert.equal(r.ok, false);
     assert.ok(!r.ok && r.error.code === 'mcp_upstream_error' && /SSRF/.test(r.error.message), JSON.stringify(r));
