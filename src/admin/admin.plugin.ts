@@ -16,6 +16,7 @@ import { mcpServerRoutes } from './mcp-servers/mcp-servers.routes.ts';
 import { usageRoutes } from './usage/usage.routes.ts';
 import { policyExplainRoutes } from './policies/policy-explain.routes.ts';
 import { collectRoutes, openapiRoutes } from './shared/openapi.ts';
+import { ssoRoutes } from './sso/sso.routes.ts';
 
 /** The admin API route group: its own auth (operator session or access token), JSON errors. */
 export async function adminRoutes(app: FastifyInstance): Promise<void> {
@@ -41,5 +42,6 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   await app.register(mcpServerRoutes);
   await app.register(usageRoutes);
   await app.register(policyExplainRoutes);
+  await app.register(ssoRoutes);
   await app.register(openapiRoutes(routes));
 }

@@ -54,6 +54,10 @@ export interface McpUsageRecordTable {
   blocked: Bool; latency_ms: number; created_at: string;
 }
 export interface MetaTable { key: string; value: string }
+export interface ExternalIdentityTable {
+  id: string; operator_id: string; provider: string; issuer: string; subject: string; email: string | null; created_at: string; last_login_at: string | null;
+}
+export interface SsoLoginFlowTable { state_hash: string; provider: string; nonce: string; code_verifier: string; expires_at: string; created_at: string }
 
 export interface Database {
   organisations: OrganisationTable;
@@ -75,4 +79,6 @@ export interface Database {
   mcp_usage_records: McpUsageRecordTable;
   odock_meta: MetaTable;
   invitations: InvitationTable;
+  external_identities: ExternalIdentityTable;
+  sso_login_flows: SsoLoginFlowTable;
 }
