@@ -10,6 +10,7 @@ import type { UsageWriter } from './usage/usage-writer.ts';
 import type { OrgRoutes } from './access/org-routes.ts';
 import type { PolicyEngine, ClientIpResolver } from './policy/index.ts';
 import type { ResponseItemStore } from './surfaces/openai/response-items.ts';
+import type { Tracer } from './ops/tracing/span-handle.ts';
 
 /** Everything the route groups depend on, built once in main.ts (or a test). */
 export interface AppDeps {
@@ -30,4 +31,6 @@ export interface AppDeps {
   responseItems: ResponseItemStore;
   /** Drops the affected cache entries on every instance; resolves once they are gone. */
   invalidate(e: InvalidationEvent): Promise<void>;
+  /** OpenTelemetry tracing; undefined (nothing loaded) unless OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  tracer?: Tracer;
 }

@@ -19,6 +19,7 @@ import { SqliteUsageWorker } from './store/sqlite-usage-worker.ts';
 import type { Logger } from 'pino';
 import { createClientIpResolver, createPolicyEngine } from './policy/index.ts';
 import { ResponseItemStore } from './surfaces/openai/response-items.ts';
+import { loadTracer } from './ops/tracing/index.ts';
 
 /**
  * Builds every shared part from the configuration: store (migrated), vault (master key checked),
@@ -60,6 +61,8 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
     const clientIp = createClientIpResolver(config.trustedProxyCidrs);
     const responseItems = new ResponseItemStore({ redis, redisPrefix: config.REDIS_KEY_PREFIX, ttlMs: config.RESPONSES_ITEM_TTL_SECONDS * 1000 });
 
+    const tracer = await loadTracer(config.otel, (err) => logger.warn({ err }, 'trace export failed'));
+
     const invalidate = async (e: InvalidationEvent) => {
       // Shared tier first, then every instance's in-process tier, then the shared tier again in
       // case a concurrent lookup re-filled it from a read that predates the change.
@@ -72,8 +75,9 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
     };
 
     return {
-      config, store, vault, bus, redis, keyLookup, orgRoutes, metrics, logger, usage, policy, clientIp, responseItems, invalidate,
+      config, store, vault, bus, redis, keyLookup, orgRoutes, metrics, logger, usage, policy, clientIp, responseItems, invalidate, tracer,
       async close() {
+        await tracer?.shutdown().catch(() => {});
         await policy.releaseAll().catch(() => {});
         await usage.close();
         await usageWorker?.close();

@@ -17,6 +17,8 @@ import { admitRequest, toTokenUsage } from './policy-gate.ts';
 import type { PolicyHandle } from '../policy/index.ts';
 import { buildUpstreamCall, createStreamTranslator, translateResponse } from './translate.ts';
 import type { GatewayRequest } from './gateway-request.ts';
+import { inSpan, type SpanHandle } from '../ops/tracing/span-handle.ts';
+import { startUpstreamSpan, traceOutcome, traceRoute } from '../ops/tracing/gateway-spans.ts';
 
 const MAX_UPSTREAM_BODY = 64 * 1024 * 1024;
 const MAX_ERROR_BODY = 256 * 1024;
@@ -46,6 +48,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
   let errorCode: string | null = null;
   let ttft: number | null = null;
   let releaseBuffered: (() => void) | undefined;
+  let upstreamSpan: SpanHandle | undefined;
   const ac = new AbortController();
   const onClose = () => {
     if (!reply.raw.writableFinished) ac.abort();
@@ -57,12 +60,14 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     auth = req.gatewayAuth?.auth ?? await deps.keyLookup.authenticate(extractCredential(req.headers, req.query, request.queryKey));
     const authed = auth;
     route = await resolveModel(deps.orgRoutes, auth, request.model);
+    traceRoute(req.span, request.format, request.model, route);
     const r = request.hooks?.prepare ? await request.hooks.prepare(auth) : request;
-    ticket = await admitRequest(deps.policy, deps.clientIp, req, auth, route, r);
+    ticket = await inSpan(req.span, 'gateway.policy', () => admitRequest(deps.policy, deps.clientIp, req, auth!, route!, r));
     const call = buildUpstreamCall(r.format, r.body, {
       providerType: route.provider.type, baseUrl: route.provider.baseUrl, apiKey: route.secret(), slug: route.slug, config: route.provider.config,
     }, { stream: r.stream, requestedModel: route.name, clientHeaders: req.headers, maxOutputTokens: ticket.maxTokensCap });
 
+    upstreamSpan = startUpstreamSpan(req.span, route, call.headers);
     const res = await rt.upstream.send(auth.orgId, call, route.provider.timeoutMs, ac.signal);
     if (res.statusCode >= 400) {
       const text = (await readBody(res.body, MAX_ERROR_BODY).catch(() => Buffer.alloc(0))).toString('utf8');
@@ -153,6 +158,8 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     const elapsed = performance.now() - t0;
     if (ticket) void (errorCode === null ? ticket.complete(toTokenUsage(usage)) : ticket.abort(toTokenUsage(usage)));
     if (status === 200 && reply.statusCode >= 400) status = reply.statusCode;
+    upstreamSpan?.end(errorCode);
+    traceOutcome(req.span, usage, status, errorCode, auth);
     deps.metrics.request(request.format, route?.provider.type ?? 'none', status, errorCode ?? 'ok', elapsed / 1000);
     if (auth) {
       deps.usage.record({
