@@ -5,11 +5,14 @@ import { AdminClient } from '../helpers/admin-client.ts';
 import { joinByInvitation } from '../helpers/invite.ts';
 import { startFakeOidcProvider, type FakeOidcProvider } from '../fakes/fake-oidc-provider.ts';
 import { hop, signInAtProvider, whoAmI } from '../helpers/sso-flow.ts';
+import { needPostgres, type DialectName } from '../helpers/services.ts';
 
 const CLIENT = { clientId: 'odock-test', clientSecret: 'oidc-client-secret-1' };
 
+const pgSkip = (await needPostgres()) ?? false;
+
 // Company sign-in with OpenID Connect (issue 16): code flow with PKCE, state, nonce, ID token checks, JIT membership.
-describe('OpenID Connect sign-in', () => {
+for (const dialect of ['sqlite', 'postgres'] as DialectName[]) describe(`OpenID Connect sign-in (${dialect})`, { skip: dialect === 'postgres' ? pgSkip : false }, () => {
   let op: FakeOidcProvider;
   let o: TestOdock;
   let admin: AdminClient;
@@ -26,6 +29,7 @@ describe('OpenID Connect sign-in', () => {
       ],
     });
     o = await startOdock({
+      dialect,
       env: {
         OIDC_ISSUER: op.issuer, OIDC_CLIENT_ID: CLIENT.clientId, OIDC_CLIENT_SECRET: CLIENT.clientSecret, OIDC_DISPLAY_NAME: 'Corp SSO',
         SSO_ORGANISATION: 'Default', SSO_DEFAULT_ROLE: 'member',
