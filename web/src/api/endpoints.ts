@@ -111,6 +111,8 @@ export const api = {
 
   listUsage: (orgId: string, q?: PageQuery) => call<Page<UsageRecord>>('listUsage', { orgId }, { query: q }),
   listMcpUsage: (orgId: string, q?: PageQuery) => call<Page<McpUsageRecord>>('listMcpUsage', { orgId }, { query: q }),
+
+  authProviders: () => call<import('./types.ts').AuthProviders>('authProviders'),
 };
 
 /** Walks every page of a list (for pickers and charts), up to `max` items. */

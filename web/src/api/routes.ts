@@ -88,6 +88,8 @@ export const ROUTES = {
 
   listUsage: ['GET', `${ORG}/usage`],
   listMcpUsage: ['GET', `${ORG}/usage/mcp`],
+
+  authProviders: ['GET', '/api/auth/providers'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type RouteName = keyof typeof ROUTES;

@@ -239,3 +239,9 @@ export interface Policies {
     payload?: { max_request_bytes?: number; max_tokens?: number };
   };
 }
+
+/** GET /api/auth/providers: how operators may sign in on this deployment (public). */
+export interface AuthProviders {
+  passwordLogin: boolean;
+  providers: { id: 'oidc' | 'github'; name: string; loginUrl: string }[];
+}
