@@ -104,5 +104,22 @@ describe('OpenTelemetry traces of gateway calls', () => {
       const auth = receiver.spans.find((s) => s.traceId === root.traceId && s.name === 'gateway.auth');
       assert.equal(auth?.attributes['error.type'], 'unauthorized');
     });
+
+    it('MCP calls get their span too; health checks do not', async () => {
+      // The health check first: had it a span, that span would be queued before the MCP call's.
+      assert.equal((await fetch(`${o.url}/v1/health`, { headers: { 'x-request-id': 'otel-health-1' } })).status, 200);
+      const res = await fetch(`${o.url}/v1/mcp/some-server`, {
+        method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'x-request-id': 'otel-mcp-1' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      });
+      await res.text();
+      await waitFor(() => receiver.spans.some((s) => s.attributes['odock.request_id'] === 'otel-mcp-1'), 10_000);
+      const mcp = receiver.spans.find((s) => s.attributes['odock.request_id'] === 'otel-mcp-1')!;
+      assert.equal(mcp.kind, 2);
+      assert.match(mcp.name, /^POST \/v1\/mcp\//);
+      assert.equal(mcp.attributes['http.response.status_code'], res.status);
+      assert.ok(receiver.spans.some((s) => s.traceId === mcp.traceId && s.name === 'gateway.auth'), 'the key check is a child span');
+      assert.equal(receiver.spans.some((s) => s.attributes['odock.request_id'] === 'otel-health-1'), false);
+    });
   });
 });

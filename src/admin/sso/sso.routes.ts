@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { GatewayError } from '../../errors/index.ts';
 import { toGatewayError } from '../../errors/to-gateway-error.ts';
 import { sha256Hex } from '../../crypto/tokens.ts';
@@ -16,6 +17,9 @@ import { ssoErrorPage } from './sso-error-page.ts';
 const STATE_COOKIE = 'odock_sso_state';
 const FLOW_TTL_MS = 10 * 60_000;
 type Provider = 'oidc' | 'github';
+// For the OpenAPI document: what the provider sends back to the callbacks (RFC 6749 §4.1.2).
+const CallbackQuery = z.object({ code: z.string().optional(), state: z.string().optional(), error: z.string().optional(), error_description: z.string().optional() });
+const NoQuery = z.object({});
 
 /** Company sign-in: which providers are on (public), and the login / callback pair of each. */
 export async function ssoRoutes(app: FastifyInstance): Promise<void> {
@@ -34,7 +38,7 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
     organisation: sso.organisation, defaultRole: sso.defaultRole, groupMapping: sso.oidc?.groupMapping ?? {},
   });
 
-  app.get('/auth/providers', async () => ({
+  app.get('/auth/providers', { config: { querySchema: NoQuery } }, async () => ({
     passwordLogin: sso.passwordLogin,
     providers: [
       ...(oidc ? [{ id: 'oidc', name: sso.oidc!.displayName, loginUrl: '/api/auth/oidc/login' }] : []),
@@ -83,11 +87,11 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
 
   const notConfigured = (what: string) => new GatewayError('not_found', `${what} sign-in is not configured`);
 
-  app.get('/auth/oidc/login', async (req, reply) => {
+  app.get('/auth/oidc/login', { config: { querySchema: NoQuery } }, async (req, reply) => {
     if (!oidc) throw notConfigured('OpenID Connect');
     return begin(req, reply, 'oidc', (f) => oidc.authorizationUrl({ ...f, redirectUri: callbackUrl(req, 'oidc') }));
   });
-  app.get('/auth/oidc/callback', async (req, reply) => {
+  app.get('/auth/oidc/callback', { config: { querySchema: CallbackQuery } }, async (req, reply) => {
     if (!oidc) throw notConfigured('OpenID Connect');
     return finish(req, reply, 'oidc', async (code, flow) => {
       const c = await oidc.complete(code, { ...flow, redirectUri: callbackUrl(req, 'oidc') });
@@ -101,11 +105,11 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
       };
     });
   });
-  app.get('/auth/github/login', async (req, reply) => {
+  app.get('/auth/github/login', { config: { querySchema: NoQuery } }, async (req, reply) => {
     if (!github) throw notConfigured('GitHub');
     return begin(req, reply, 'github', (f) => github.authorizationUrl(f.state, callbackUrl(req, 'github')));
   });
-  app.get('/auth/github/callback', async (req, reply) => {
+  app.get('/auth/github/callback', { config: { querySchema: CallbackQuery } }, async (req, reply) => {
     if (!github) throw notConfigured('GitHub');
     return finish(req, reply, 'github', (code) => github.complete(code, callbackUrl(req, 'github')));
   });
