@@ -45,7 +45,7 @@ export function createGithubClient(settings: GithubSettings) {
       }
       return {
         provider: 'github', issuer: settings.oauthUrl, subject: String(user.id),
-        email: typeof primary?.email === 'string' ? primary.email.toLowerCase() : undefined,
+        email: typeof primary?.email === 'string' ? primary.email : undefined,
         emailVerified: primary?.verified === true,
         name: typeof user.name === 'string' && user.name ? user.name : typeof user.login === 'string' ? user.login : undefined,
         groups: [],

@@ -6,7 +6,9 @@ import type { OperatorRepo } from '../../store/repos/operator.repo.ts';
 import type { UserRepo } from '../../store/repos/user.repo.ts';
 import type { TeamRepo } from '../../store/repos/team.repo.ts';
 import type { InTransaction } from '../../store/repos/identity.repos.ts';
+import type { UserTable } from '../../store/schema.ts';
 import type { Role } from '../auth/operator-auth.ts';
+import { email as emailField } from '../auth/credential-fields.ts';
 
 /** A person as an identity provider vouched for them, after every protocol check passed. */
 export interface ExternalProfile {
@@ -72,7 +74,10 @@ const conflict = (why: string) => new GatewayError('sso_account_conflict', `This
  */
 export function createSsoIdentityService(deps: SsoIdentityDeps) {
   return {
-    async signIn(p: ExternalProfile): Promise<{ operatorId: string; created: boolean }> {
+    async signIn(profile: ExternalProfile): Promise<{ operatorId: string; created: boolean }> {
+      // The same normal form as every other email field; a malformed one counts as none.
+      const parsed = emailField.safeParse(profile.email ?? '');
+      const p = { ...profile, email: parsed.success ? parsed.data : undefined };
       const now = new Date().toISOString();
       const mapped = mapGroups(p.groups, deps.groupMapping);
       return deps.transaction(async (tx) => {
@@ -112,28 +117,28 @@ export function createSsoIdentityService(deps: SsoIdentityDeps) {
 }
 
 async function joinOrganisation(tx: SsoRepos, orgId: string, operatorId: string, p: ExternalProfile, mapped: { role?: Role; teams: string[] }, defaultRole: Role, now: string): Promise<void> {
-  let member = await tx.identities.findMemberOfOperator(orgId, operatorId);
+  let member: Pick<UserTable, 'id' | 'role'> | undefined = await tx.identities.findMemberOfOperator(orgId, operatorId);
   if (!member && p.email) {
     const byEmail = await tx.identities.findMemberByEmail(orgId, p.email);
     if (byEmail) {
       // A member record without a login becomes this login's only on a verified email; one of another login never.
       if (byEmail.operator_id !== null || !p.emailVerified) throw conflict('the organisation has another member with this email');
       await tx.users.update(orgId, byEmail.id, { operator_id: operatorId, updated_at: now, ...(mapped.role ? { role: mapped.role } : {}) });
-      member = { ...byEmail, operator_id: operatorId, role: mapped.role ?? byEmail.role };
+      member = { id: byEmail.id, role: mapped.role ?? byEmail.role };
     }
   }
   if (!member) {
     if (!p.email) throw new GatewayError('sso_failed', 'The provider did not give an email address for this account');
     const userId = randomUUID();
     await tx.users.insert({ id: userId, organisation_id: orgId, email: p.email, name: (p.name ?? p.email).slice(0, 200), role: mapped.role ?? defaultRole, operator_id: operatorId, created_at: now, updated_at: now });
-    member = { id: userId, role: mapped.role ?? defaultRole } as typeof member & object;
+    member = { id: userId, role: mapped.role ?? defaultRole };
   } else if (mapped.role && mapped.role !== member.role) {
     await tx.users.update(orgId, member.id, { role: mapped.role, updated_at: now });
   }
   const teams = await tx.identities.teamIdsByName(orgId, mapped.teams);
-  const already = new Set(await tx.identities.teamIdsOfMember(member!.id));
+  const already = new Set(await tx.identities.teamIdsOfMember(member.id));
   for (const t of teams) {
-    if (!already.has(t.id)) await tx.teams.addMember({ team_id: t.id, user_id: member!.id, organisation_id: orgId, created_at: now });
+    if (!already.has(t.id)) await tx.teams.addMember({ team_id: t.id, user_id: member.id, organisation_id: orgId, created_at: now });
   }
 }
 

@@ -98,7 +98,7 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
       const groups = c[sso.oidc!.groupsClaim];
       return {
         provider: 'oidc', issuer: c.iss, subject: c.sub,
-        email: typeof c.email === 'string' ? c.email.toLowerCase() : undefined,
+        email: typeof c.email === 'string' ? c.email : undefined,
         emailVerified: c.email_verified === true || c.email_verified === 'true',
         name: typeof c.name === 'string' ? c.name : undefined,
         groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : typeof groups === 'string' ? [groups] : [],
