@@ -57,7 +57,7 @@ export interface MetaTable { key: string; value: string }
 export interface ExternalIdentityTable {
   id: string; operator_id: string; provider: string; issuer: string; subject: string; email: string | null; created_at: string; last_login_at: string | null;
 }
-export interface SsoLoginFlowTable { state_hash: string; provider: string; nonce: string; code_verifier: string; expires_at: string; created_at: string }
+export interface SsoLoginFlowTable { state_hash: string; provider: string; nonce: string; code_verifier: string; link_operator_id: string | null; expires_at: string; created_at: string }
 
 export interface Database {
   organisations: OrganisationTable;

@@ -4,7 +4,7 @@ import { startOdock, type TestOdock } from '../helpers/odock.ts';
 import { AdminClient } from '../helpers/admin-client.ts';
 import { joinByInvitation } from '../helpers/invite.ts';
 import { startFakeOidcProvider, type FakeOidcProvider } from '../fakes/fake-oidc-provider.ts';
-import { hop, signInAtProvider, whoAmI } from '../helpers/sso-flow.ts';
+import { hop, passwordSession, signInAtProvider, whoAmI } from '../helpers/sso-flow.ts';
 import { needPostgres, type DialectName } from '../helpers/services.ts';
 
 const CLIENT = { clientId: 'odock-test', clientSecret: 'oidc-client-secret-1' };
@@ -166,6 +166,29 @@ for (const dialect of ['sqlite', 'postgres'] as DialectName[]) describe(`OpenID 
     await AdminClient.login(o.url, 'else@b.example', 'else-password-1');
     const me = await (await AdminClient.login(o.url, 'else@b.example', 'else-password-1')).ok('GET', '/api/auth/me');
     assert.deepEqual(me.organisations.map((x: { id: string }) => x.id), [orgB]);
+  });
+
+  it('a logged-in operator links an identity explicitly (?link=1); it then opens that login, and only that one', async () => {
+    // Linking needs a session: anonymous ?link=1 is refused before going to the provider.
+    assert.equal((await hop(`${o.url}/api/auth/oidc/login?link=1`)).status, 401);
+    const session = await passwordSession(o.url, 'admin@example.test', 'correct-horse-battery');
+    const adminId = (await whoAmI(o.url, session)).body.operator.id;
+    const link = await signInAtProvider(o.url, 'root-clone', 'oidc', { link: true, cookie: { odock_session: session } });
+    // Finished in a browser without that session (or another login's): refused.
+    const foreign = await hop(link.callback, { cookie: link.stateCookie });
+    assert.equal(foreign.status, 401);
+    const again = await signInAtProvider(o.url, 'root-clone', 'oidc', { link: true, cookie: { odock_session: session } });
+    const linked = await hop(again.callback, { cookie: { ...again.stateCookie, odock_session: session } });
+    assert.equal(linked.status, 302, linked.body);
+    // Now the identity signs the super-admin in.
+    const s = await signInAtProvider(o.url, 'root-clone');
+    const done = await hop(s.callback, { cookie: s.stateCookie });
+    assert.equal((await whoAmI(o.url, done.cookies.odock_session)).body.operator.id, adminId);
+    // Ada's identity cannot be moved to another login by linking.
+    const steal = await signInAtProvider(o.url, 'ada', 'oidc', { link: true, cookie: { odock_session: session } });
+    const r = await hop(steal.callback, { cookie: { ...steal.stateCookie, odock_session: session } });
+    assert.equal(r.status, 409);
+    assert.equal(r.json.error.code, 'sso_account_conflict');
   });
 });
 

@@ -7,14 +7,18 @@ import type { Page } from 'playwright-core';
 import { AdminClient } from '../helpers/admin-client.ts';
 import { startOdock } from '../helpers/odock.ts';
 import { startFakeOidcProvider } from '../fakes/fake-oidc-provider.ts';
-import { ensureConsoleBuilt, field, launchBrowser, needChromium, newContext, shot, stepper, watchErrors } from './browser.ts';
+import { ensureConsoleBuilt, field, goTo, launchBrowser, login, needChromium, newContext, shot, stepper, watchErrors } from './browser.ts';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../helpers/odock.ts';
 
 const CLIENT = { clientId: 'odock-e2e', clientSecret: 'e2e-client-secret' };
 
 test('console: sign in with OpenID Connect, and the refused sign-ins', async (t) => {
   if (!needChromium(t)) return;
   await ensureConsoleBuilt();
-  const op = await startFakeOidcProvider({ ...CLIENT, users: [{ login: 'grace', sub: 'sub-grace', email: 'grace@corp.example', emailVerified: true, name: 'Grace Hopper', groups: ['odock-admins'] }] });
+  const op = await startFakeOidcProvider({ ...CLIENT, users: [
+    { login: 'grace', sub: 'sub-grace', email: 'grace@corp.example', emailVerified: true, name: 'Grace Hopper', groups: ['odock-admins'] },
+    { login: 'boss', sub: 'sub-boss', email: ADMIN_EMAIL, emailVerified: true },
+  ] });
   t.after(() => op.close());
   const odock = await startOdock({
     serveConsole: true,
@@ -37,11 +41,11 @@ test('console: sign in with OpenID Connect, and the refused sign-ins', async (t)
   });
   const signedIn = async () => (await page.request.get('/api/auth/me')).status() === 200;
   /** From the login page's button to the provider's form, signed in there as grace (after `tamper`, if any). */
-  const viaProvider = async (p: Page, tamper?: () => Promise<void>) => {
+  const viaProvider = async (p: Page, tamper?: () => Promise<void>, who = 'grace') => {
     await p.goto('/login');
     await p.getByRole('link', { name: 'Sign in with Corp SSO' }).click();
     await p.getByRole('heading', { name: 'Fake IdP sign-in' }).waitFor();
-    await p.getByLabel('Username').fill('grace');
+    await p.getByLabel('Username').fill(who);
     if (tamper) await tamper();
     await p.getByRole('button', { name: 'Continue' }).click();
   };
@@ -104,6 +108,27 @@ test('console: sign in with OpenID Connect, and the refused sign-ins', async (t)
     await page.getByRole('link', { name: 'Sign in with Corp SSO' }).waitFor();
   });
 
+  await step('the super-admin links their provider account in Settings, then signs in with it', async () => {
+    await login(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await goTo(page, 'Settings');
+    const card = page.getByLabel('Company sign-in');
+    await card.getByText('No account linked yet.').waitFor();
+    await card.getByRole('link', { name: 'Link Corp SSO' }).click();
+    await page.getByRole('heading', { name: 'Fake IdP sign-in' }).waitFor();
+    await page.getByLabel('Username').fill('boss');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(/\/orgs\/[^/]+\/providers/);
+    await goTo(page, 'Settings');
+    await card.getByRole('cell', { name: ADMIN_EMAIL }).waitFor();
+    await shot(page, 'sso-04-linked-in-settings');
+    await page.request.post('/api/auth/logout', { data: {} });
+    await viaProvider(page, undefined, 'boss');
+    await page.waitForURL(/\/orgs\/[^/]+\/providers/);
+    const me = await (await page.request.get('/api/auth/me')).json();
+    assert.equal(me.operator.email, ADMIN_EMAIL);
+    assert.equal(me.operator.superAdmin, true);
+  });
+
   await step('no page error on the way', async () => {
     assert.deepEqual(errors, []);
   });
@@ -125,5 +150,5 @@ test('console: with password login off, the login page shows only company sign-i
   assert.equal(await page.getByRole('button', { name: 'Log in' }).count(), 0);
   const r = await new AdminClient(odock.url).post('/api/auth/login', { email: 'admin@example.test', password: 'correct-horse-battery' });
   assert.equal(r.body.error.code, 'password_login_disabled');
-  await shot(page, 'sso-04-password-login-off');
+  await shot(page, 'sso-05-password-login-off');
 });

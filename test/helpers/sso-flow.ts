@@ -28,8 +28,8 @@ export async function hop(url: string, init: { cookie?: Record<string, string>; 
 }
 
 /** Starts a sign-in at Odock and signs in at the provider as `login`: the callback URL and the state cookie. */
-export async function signInAtProvider(odockUrl: string, login: string, provider = 'oidc'): Promise<{ callback: string; stateCookie: Record<string, string> }> {
-  const start = await hop(`${odockUrl}/api/auth/${provider}/login`);
+export async function signInAtProvider(odockUrl: string, login: string, provider = 'oidc', opts: { link?: boolean; cookie?: Record<string, string> } = {}): Promise<{ callback: string; stateCookie: Record<string, string> }> {
+  const start = await hop(`${odockUrl}/api/auth/${provider}/login${opts.link ? '?link=1' : ''}`, { cookie: opts.cookie });
   if (start.status !== 302) throw new Error(`login did not redirect: ${start.status} ${start.body}`);
   const authorize = new URL(start.location);
   const page = await hop(authorize.toString(), { accept: 'text/html' });
@@ -46,4 +46,12 @@ export async function signInAtProvider(odockUrl: string, login: string, provider
 export async function whoAmI(odockUrl: string, session: string | undefined): Promise<{ status: number; body: any }> {
   const r = await hop(`${odockUrl}/api/auth/me`, { cookie: session ? { odock_session: session } : {} });
   return { status: r.status, body: r.json };
+}
+
+/** The session cookie of a password login. */
+export async function passwordSession(odockUrl: string, email: string, password: string): Promise<string> {
+  const res = await fetch(`${odockUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('odock_session='));
+  if (res.status !== 200 || !cookie) throw new Error(`login failed: ${res.status}`);
+  return cookie.split(';')[0]!.slice('odock_session='.length);
 }

@@ -142,4 +142,23 @@ async function joinOrganisation(tx: SsoRepos, orgId: string, operatorId: string,
   }
 }
 
+/**
+ * Explicit linking: an operator signed in to Odock proves an identity at the provider too, so the
+ * identity opens this login from now on (how a super-admin, or anyone refused by the email rule,
+ * adds company sign-in to an existing login). An identity linked to another login stays there.
+ */
+export function createSsoLinkService(deps: Pick<SsoIdentityDeps, 'transaction'>) {
+  return {
+    async link(p: ExternalProfile, operatorId: string): Promise<void> {
+      const now = new Date().toISOString();
+      await deps.transaction(async (tx) => {
+        const linked = await tx.identities.find(p.issuer, p.subject);
+        if (linked && linked.operator_id !== operatorId) throw new GatewayError('sso_account_conflict', 'This identity is already linked to another Odock login');
+        if (linked) await tx.identities.touch(linked.id, now);
+        else await tx.identities.insert({ id: randomUUID(), operator_id: operatorId, provider: p.provider, issuer: p.issuer, subject: p.subject, email: p.email ?? null, created_at: now, last_login_at: now });
+      });
+    },
+  };
+}
+
 export type SsoIdentityService = ReturnType<typeof createSsoIdentityService>;

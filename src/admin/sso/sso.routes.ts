@@ -8,9 +8,10 @@ import { operatorRepo } from '../../store/repos/operator.repo.ts';
 import { userRepo } from '../../store/repos/user.repo.ts';
 import { teamRepo } from '../../store/repos/team.repo.ts';
 import { startSession } from '../auth/session-cookie.ts';
+import { requireOperator } from '../auth/operator-auth.ts';
 import { createOidcClient, randomToken } from './oidc-client.ts';
 import { createGithubClient } from './github-client.ts';
-import { createSsoIdentityService, type ExternalProfile, type SsoRepos } from './sso-identity.service.ts';
+import { createSsoIdentityService, createSsoLinkService, type ExternalProfile, type SsoRepos } from './sso-identity.service.ts';
 import { ssoErrorPage } from './sso-error-page.ts';
 
 /** The browser-bound half of a sign-in in progress: its `state`, compared with the callback's (login CSRF). */
@@ -20,6 +21,8 @@ type Provider = 'oidc' | 'github';
 // For the OpenAPI document: what the provider sends back to the callbacks (RFC 6749 §4.1.2).
 const CallbackQuery = z.object({ code: z.string().optional(), state: z.string().optional(), error: z.string().optional(), error_description: z.string().optional() });
 const NoQuery = z.object({});
+/** `?link=1` from a logged-in browser: link the identity to this login instead of signing in. */
+const LoginQuery = z.object({ link: z.literal('1').optional() });
 
 /** Company sign-in: which providers are on (public), and the login / callback pair of each. */
 export async function ssoRoutes(app: FastifyInstance): Promise<void> {
@@ -31,10 +34,12 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
   const callbackUrl = (req: FastifyRequest, p: Provider) => `${sso.publicUrl ?? `${req.overTls ? 'https' : 'http'}://${req.headers.host}`}/api/auth/${p}/callback`;
   const oidc = sso.oidc && createOidcClient(sso.oidc);
   const github = sso.github && createGithubClient(sso.github);
+  const transaction = <T>(work: (r: SsoRepos) => Promise<T>) => db.transaction().execute((tx) => work({
+    identities: externalIdentityRepo(tx), operators: operatorRepo(tx), users: userRepo(tx), teams: teamRepo(tx),
+  }));
+  const linking = createSsoLinkService({ transaction });
   const identities = createSsoIdentityService({
-    transaction: (work) => db.transaction().execute((tx) => work({
-      identities: externalIdentityRepo(tx), operators: operatorRepo(tx), users: userRepo(tx), teams: teamRepo(tx),
-    } satisfies SsoRepos)),
+    transaction,
     organisation: sso.organisation, defaultRole: sso.defaultRole, groupMapping: sso.oidc?.groupMapping ?? {},
   });
 
@@ -49,9 +54,10 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
   /** Records the flow (by the hash of its state), binds the state to this browser, redirects to the provider. */
   async function begin(req: FastifyRequest, reply: FastifyReply, provider: Provider, url: (f: { state: string; nonce: string; verifier: string }) => Promise<string> | string) {
     const f = { state: randomToken(), nonce: randomToken(), verifier: randomToken() };
+    const linkTo = (req.query as { link?: unknown }).link === '1' ? requireOperator(req).id : null;
     const now = Date.now();
     const target = await url(f);
-    await flows.insert({ state_hash: sha256Hex(f.state), provider, nonce: f.nonce, code_verifier: f.verifier, expires_at: new Date(now + FLOW_TTL_MS).toISOString(), created_at: new Date(now).toISOString() });
+    await flows.insert({ state_hash: sha256Hex(f.state), provider, nonce: f.nonce, code_verifier: f.verifier, link_operator_id: linkTo, expires_at: new Date(now + FLOW_TTL_MS).toISOString(), created_at: new Date(now).toISOString() });
     // Lax: the callback is a top-level navigation from the provider's site.
     reply.setCookie(STATE_COOKIE, f.state, { httpOnly: true, sameSite: 'lax', path: '/api/auth', maxAge: FLOW_TTL_MS / 1000, secure: req.overTls === true });
     return reply.redirect(target, 302);
@@ -73,6 +79,12 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
         throw new GatewayError('sso_failed', 'This sign-in has expired or was already used: start again from the login page');
       }
       const profile = await complete(code, { nonce: flow.nonce, verifier: flow.code_verifier });
+      if (flow.link_operator_id) {
+        // The browser finishing a link must still be the login that started it.
+        if (req.operator?.id !== flow.link_operator_id) throw new GatewayError('sso_failed', 'Log in to Odock again, then link the account');
+        await linking.link(profile, flow.link_operator_id);
+        return reply.redirect('/', 302);
+      }
       const { operatorId } = await identities.signIn(profile);
       await startSession(req, reply, operatorId);
       return reply.redirect('/', 302);
@@ -85,9 +97,16 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
     }
   }
 
+  // One's own linked identities (never another operator's), for the console's sign-in card.
+  app.get('/auth/identities', { config: { querySchema: NoQuery } }, async (req) => {
+    const op = requireOperator(req);
+    const rows = await externalIdentityRepo(db).listOfOperator(op.id);
+    return { items: rows.map((r) => ({ id: r.id, provider: r.provider, issuer: r.issuer, email: r.email, createdAt: r.created_at, lastLoginAt: r.last_login_at })), nextCursor: null };
+  });
+
   const notConfigured = (what: string) => new GatewayError('not_found', `${what} sign-in is not configured`);
 
-  app.get('/auth/oidc/login', { config: { querySchema: NoQuery } }, async (req, reply) => {
+  app.get('/auth/oidc/login', { config: { querySchema: LoginQuery } }, async (req, reply) => {
     if (!oidc) throw notConfigured('OpenID Connect');
     return begin(req, reply, 'oidc', (f) => oidc.authorizationUrl({ ...f, redirectUri: callbackUrl(req, 'oidc') }));
   });
@@ -105,7 +124,7 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
       };
     });
   });
-  app.get('/auth/github/login', { config: { querySchema: NoQuery } }, async (req, reply) => {
+  app.get('/auth/github/login', { config: { querySchema: LoginQuery } }, async (req, reply) => {
     if (!github) throw notConfigured('GitHub');
     return begin(req, reply, 'github', (f) => github.authorizationUrl(f.state, callbackUrl(req, 'github')));
   });

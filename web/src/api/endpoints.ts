@@ -113,6 +113,7 @@ export const api = {
   listMcpUsage: (orgId: string, q?: PageQuery) => call<Page<McpUsageRecord>>('listMcpUsage', { orgId }, { query: q }),
 
   authProviders: () => call<import('./types.ts').AuthProviders>('authProviders'),
+  listIdentities: () => call<Page<import('./types.ts').LinkedIdentity>>('listIdentities'),
 };
 
 /** Walks every page of a list (for pickers and charts), up to `max` items. */

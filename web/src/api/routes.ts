@@ -90,6 +90,7 @@ export const ROUTES = {
   listMcpUsage: ['GET', `${ORG}/usage/mcp`],
 
   authProviders: ['GET', '/api/auth/providers'],
+  listIdentities: ['GET', '/api/auth/identities'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type RouteName = keyof typeof ROUTES;

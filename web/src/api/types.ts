@@ -245,3 +245,6 @@ export interface AuthProviders {
   passwordLogin: boolean;
   providers: { id: 'oidc' | 'github'; name: string; loginUrl: string }[];
 }
+
+/** An identity at a company provider linked to one's login (GET /api/auth/identities). */
+export interface LinkedIdentity { id: string; provider: 'oidc' | 'github'; issuer: string; email: string | null; createdAt: string; lastLoginAt: string | null }
