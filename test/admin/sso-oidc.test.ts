@@ -210,5 +210,9 @@ describe('password login turned off', () => {
     assert.equal(r.body.error.code, 'password_login_disabled');
     assert.equal(r.headers.get('set-cookie'), null);
     assert.equal((await hop(`${o.url}/api/auth/providers`)).json.passwordLogin, false);
+    // Nor through the forced-change door, which opens a session with a password when not logged in.
+    const change = await new AdminClient(o.url).post('/api/auth/password', { email: 'admin@example.test', currentPassword: 'correct-horse-battery', newPassword: 'another-password-1' });
+    assert.equal(change.status, 403);
+    assert.equal(change.body.error.code, 'password_login_disabled');
   });
 });

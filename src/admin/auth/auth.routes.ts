@@ -47,6 +47,8 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/auth/password', { config: { bodySchema: PasswordChange } }, async (req, reply) => {
     const body = parseBody(PasswordChange, req.body);
+    // Not logged in, this opens a session with a password: a login by another door.
+    if (!req.operator && !app.deps.config.sso.passwordLogin) throw new GatewayError('password_login_disabled', 'Password sign-in is turned off on this deployment: use company sign-in');
     const { keptSession, operatorId } = await auth.changePassword({
       current: req.operator, email: body.email, currentPassword: body.currentPassword, newPassword: body.newPassword,
       ip: clientIpOf(req),

@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { addMember, addOperator, addOrg, openIdentityStore, type IdentityStore } from '../testing/identity-store.ts';
-import { externalIdentityRepo } from '../../store/repos/external-identity.repo.ts';
+import { externalIdentityRepo, ssoFlowRepo } from '../../store/repos/external-identity.repo.ts';
 import { operatorRepo } from '../../store/repos/operator.repo.ts';
 import { userRepo } from '../../store/repos/user.repo.ts';
 import { teamRepo } from '../../store/repos/team.repo.ts';
@@ -62,5 +62,25 @@ describe('company sign-in: which login, which membership', () => {
     await assert.rejects(service.signIn(profile({ subject: 'rec-x', email: 'rec@acme.example', emailVerified: false })), { code: 'sso_account_conflict' });
     const rec = await service.signIn(profile({ subject: 'rec-1', email: 'rec@acme.example' }));
     assert.equal(await s.repos.users.roleOfOperator(orgId, rec.operatorId), 'manager', 'the member record is now this login');
+  });
+});
+
+describe('sign-ins in progress', () => {
+  it('are consumed once, and no more than the cap are stored (expired ones do not count)', async () => {
+    const s = await openIdentityStore();
+    try {
+      const flows = ssoFlowRepo(s.store.db);
+      const at = (min: number) => new Date(Date.now() + min * 60_000).toISOString();
+      const row = (id: string, expires: string) => ({ state_hash: id, provider: 'oidc', nonce: 'n', code_verifier: 'v', link_operator_id: null, expires_at: expires, created_at: at(0) });
+      assert.equal(await flows.insert(row('old', at(-1)), 2), true);
+      assert.equal(await flows.insert(row('a', at(10)), 2), true);
+      assert.equal(await flows.insert(row('b', at(10)), 2), true, 'the expired one was cleared first');
+      assert.equal(await flows.insert(row('c', at(10)), 2), false);
+      assert.equal((await flows.consume('a'))?.nonce, 'n');
+      assert.equal(await flows.consume('a'), undefined);
+      assert.equal(await flows.insert(row('c', at(10)), 2), true);
+    } finally {
+      await s.close();
+    }
   });
 });

@@ -17,6 +17,8 @@ import { ssoErrorPage } from './sso-error-page.ts';
 /** The browser-bound half of a sign-in in progress: its `state`, compared with the callback's (login CSRF). */
 const STATE_COOKIE = 'odock_sso_state';
 const FLOW_TTL_MS = 10 * 60_000;
+/** Sign-ins in progress at once, deployment-wide (each lives FLOW_TTL_MS unless finished). */
+const MAX_FLOWS = 10_000;
 type Provider = 'oidc' | 'github';
 // For the OpenAPI document: what the provider sends back to the callbacks (RFC 6749 §4.1.2).
 const CallbackQuery = z.object({ code: z.string().optional(), state: z.string().optional(), error: z.string().optional(), error_description: z.string().optional() });
@@ -57,7 +59,8 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
     const linkTo = (req.query as { link?: unknown }).link === '1' ? requireOperator(req).id : null;
     const now = Date.now();
     const target = await url(f);
-    await flows.insert({ state_hash: sha256Hex(f.state), provider, nonce: f.nonce, code_verifier: f.verifier, link_operator_id: linkTo, expires_at: new Date(now + FLOW_TTL_MS).toISOString(), created_at: new Date(now).toISOString() });
+    const stored = await flows.insert({ state_hash: sha256Hex(f.state), provider, nonce: f.nonce, code_verifier: f.verifier, link_operator_id: linkTo, expires_at: new Date(now + FLOW_TTL_MS).toISOString(), created_at: new Date(now).toISOString() }, MAX_FLOWS);
+    if (!stored) throw new GatewayError('too_many_attempts', 'Too many sign-ins are in progress: try again in a few minutes', { retry_after: 60 }, { 'retry-after': '60' });
     // Lax: the callback is a top-level navigation from the provider's site.
     reply.setCookie(STATE_COOKIE, f.state, { httpOnly: true, sameSite: 'lax', path: '/api/auth', maxAge: FLOW_TTL_MS / 1000, secure: req.overTls === true });
     return reply.redirect(target, 302);

@@ -42,9 +42,13 @@ export function externalIdentityRepo(db: Kysely<Database>) {
 /** Sign-ins in progress, kept by the hash of their `state`: any instance may receive the callback. */
 export function ssoFlowRepo(db: Kysely<Database>) {
   return {
-    async insert(row: SsoLoginFlowTable): Promise<void> {
+    /** False (nothing stored) when `max` sign-ins are already in progress: anonymous starts cannot grow the table without bound. */
+    async insert(row: SsoLoginFlowTable, max: number): Promise<boolean> {
       await db.deleteFrom('sso_login_flows').where('expires_at', '<', row.created_at).execute();
+      const { n } = await db.selectFrom('sso_login_flows').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+      if (Number(n) >= max) return false;
       await db.insertInto('sso_login_flows').values(row).execute();
+      return true;
     },
     /** Removes and answers the flow: a second callback with the same state finds nothing. */
     async consume(stateHash: string): Promise<SsoLoginFlowTable | undefined> {
