@@ -92,6 +92,23 @@ describe('OpenTelemetry traces of gateway calls', () => {
       assert.equal(exp.resource['service.name'], 'odock-test');
     });
 
+    it('a streamed call: the span ends with the stream and carries its token usage', async () => {
+      const res = await fetch(`${o.url}/v1/chat/completions`, {
+        method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', 'x-request-id': 'otel-stream-1' },
+        body: JSON.stringify({ model: 'gpt-4.1-mini', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: PROMPT }] }),
+      });
+      const text = await res.text();
+      assert.match(text, /\[DONE\]/);
+      await waitFor(() => receiver.spans.some((s) => s.attributes['odock.request_id'] === 'otel-stream-1' && s.kind === 2), 10_000);
+      const root = receiver.spans.find((s) => s.attributes['odock.request_id'] === 'otel-stream-1' && s.kind === 2)!;
+      assert.equal(root.attributes['gen_ai.usage.input_tokens'], 11);
+      assert.equal(root.attributes['gen_ai.usage.output_tokens'], 6);
+      assert.equal(root.attributes['http.response.status_code'], 200);
+      const up = receiver.spans.find((s) => s.traceId === root.traceId && s.name === 'gateway.upstream')!;
+      assert.ok(BigInt(up.endTimeUnixNano) <= BigInt(root.endTimeUnixNano), 'the upstream span ends within the call');
+      assert.ok(!JSON.stringify(receiver.spans).includes(PROMPT));
+    });
+
     it('a refused call has its span too, with the status and the error code; no traceparent starts a new trace', async () => {
       const res = await chat(o.url, 'odk_not-a-real-key', { 'x-request-id': 'otel-req-2' });
       assert.equal(res.status, 401);
