@@ -21,9 +21,9 @@ test('company sign-in and tracing are off by default; password login on', () => 
   assert.equal(c.otel, undefined);
 });
 
-test('OIDC settings are grouped, the issuer without its trailing slash, the group mapping parsed', () => {
+test('OIDC settings are grouped, the issuer as given (a trailing slash is part of it), the group mapping parsed', () => {
   const c = loadConfig({ ...OIDC, OIDC_GROUP_MAPPING: '{"ops":{"role":"admin","teams":["SRE"]}}', SSO_ORGANISATION: 'Default', SSO_DEFAULT_ROLE: 'manager' });
-  assert.equal(c.sso.oidc?.issuer, 'https://id.corp.example');
+  assert.equal(c.sso.oidc?.issuer, 'https://id.corp.example/');
   assert.equal(c.sso.oidc?.scopes, 'openid email profile');
   assert.deepEqual(c.sso.oidc?.groupMapping, { ops: { role: 'admin', teams: ['SRE'] } });
   assert.equal(c.sso.organisation, 'Default');

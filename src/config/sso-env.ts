@@ -43,7 +43,8 @@ export const ssoEnvShape = {
   ODOCK_PUBLIC_URL: httpUrl.optional(),
   /** `false`: only company sign-in; /api/auth/login answers 403 password_login_disabled. */
   ODOCK_PASSWORD_LOGIN: bool.default(true),
-  OIDC_ISSUER: httpUrl.optional(),
+  /** Exactly as the provider's `iss` spells it (some end in `/`: kept, since ID tokens are compared with it). */
+  OIDC_ISSUER: z.string().url().regex(/^https?:\/\//, 'must be an http(s) URL').optional(),
   OIDC_CLIENT_ID: z.string().min(1).max(500).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).max(2000).optional(),
   OIDC_SCOPES: z.string().regex(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/, 'must be space-separated scopes').default('openid email profile'),

@@ -216,3 +216,17 @@ describe('password login turned off', () => {
     assert.equal(change.body.error.code, 'password_login_disabled');
   });
 });
+
+describe('an issuer ending in a slash (as Auth0 spells them)', () => {
+  it('is discovered and its ID tokens accepted', async (t) => {
+    const op = await startFakeOidcProvider({ ...CLIENT, alg: 'ES256', trailingSlash: true, users: [{ login: 'zoe', sub: 'sub-zoe', email: 'zoe@corp.example', emailVerified: true }] });
+    t.after(() => op.close());
+    assert.ok(op.issuer.endsWith('/'));
+    const o = await startOdock({ env: { OIDC_ISSUER: op.issuer, OIDC_CLIENT_ID: CLIENT.clientId, OIDC_CLIENT_SECRET: CLIENT.clientSecret, SSO_ORGANISATION: 'Default' } });
+    t.after(() => o.close());
+    const s = await signInAtProvider(o.url, 'zoe');
+    const done = await hop(s.callback, { cookie: s.stateCookie });
+    assert.equal(done.status, 302, done.body);
+    assert.equal((await whoAmI(o.url, done.cookies.odock_session)).body.operator.email, 'zoe@corp.example');
+  });
+});

@@ -13,7 +13,11 @@ import type { AddressInfo } from 'node:net';
  */
 export interface FakeOidcUser { login: string; sub: string; email?: string; emailVerified?: boolean; name?: string; groups?: string[] }
 
-export interface FakeOidcOptions { clientId: string; clientSecret: string; users: FakeOidcUser[]; alg?: 'RS256' | 'ES256' }
+export interface FakeOidcOptions {
+  clientId: string; clientSecret: string; users: FakeOidcUser[]; alg?: 'RS256' | 'ES256';
+  /** An issuer ending in `/` (as Auth0's do): discovery stays at `<issuer without />/.well-known/…`. */
+  trailingSlash?: boolean;
+}
 
 interface Grant { user: FakeOidcUser; clientId: string; redirectUri: string; challenge: string; nonce?: string }
 
@@ -50,6 +54,7 @@ export async function startFakeOidcProvider(opts: FakeOidcOptions): Promise<Fake
   const codes = new Map<string, Grant>();
   const accessTokens = new Map<string, FakeOidcUser>();
   let issuer = '';
+  const origin = () => issuer.replace(/\/$/, '');
 
   const signJwt = (claims: Record<string, unknown>) => {
     const head = `${b64({ alg, kid, typ: 'JWT' })}.${b64(claims)}`;
@@ -67,8 +72,8 @@ export async function startFakeOidcProvider(opts: FakeOidcOptions): Promise<Fake
     try {
       if (url.pathname === '/.well-known/openid-configuration') {
         return json(res, 200, {
-          issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks`,
-          userinfo_endpoint: `${issuer}/userinfo`, response_types_supported: ['code'], subject_types_supported: ['public'],
+          issuer, authorization_endpoint: `${origin()}/authorize`, token_endpoint: `${origin()}/token`, jwks_uri: `${origin()}/jwks`,
+          userinfo_endpoint: `${origin()}/userinfo`, response_types_supported: ['code'], subject_types_supported: ['public'],
           id_token_signing_alg_values_supported: [alg], code_challenge_methods_supported: ['S256'],
           token_endpoint_auth_methods_supported: ['client_secret_basic'],
         });
@@ -136,7 +141,7 @@ export async function startFakeOidcProvider(opts: FakeOidcOptions): Promise<Fake
     }
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}${opts.trailingSlash ? '/' : ''}`;
   fake.issuer = issuer;
   return fake;
 }

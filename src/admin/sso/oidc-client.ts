@@ -25,7 +25,7 @@ export function createOidcClient(settings: OidcSettings) {
 
   const discover = (): Promise<Discovery> => {
     if (!discovery || Date.now() - discovery.at > DISCOVERY_TTL_MS) {
-      const doc = fetchJson<Discovery>(`${settings.issuer}/.well-known/openid-configuration`, {}, 'the provider discovery document').then((d) => {
+      const doc = fetchJson<Discovery>(`${settings.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`, {}, 'the provider discovery document').then((d) => {
         // OpenID Connect Discovery §4.3: the document must name the issuer it was fetched for.
         if (d.issuer !== settings.issuer) throw new GatewayError('sso_failed', 'The provider discovery document names another issuer');
         for (const f of ['authorization_endpoint', 'token_endpoint', 'jwks_uri'] as const) {
