@@ -122,6 +122,17 @@ describe('OpenTelemetry traces of gateway calls', () => {
       assert.equal(auth?.attributes['error.type'], 'unauthorized');
     });
 
+    it('a caller that chose not to sample (flags 00) is followed: the context goes upstream, nothing is exported', async () => {
+      const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      const res = await chat(o.url, secret, { traceparent: `00-${traceId}-00f067aa0ba902b7-00`, 'x-request-id': 'otel-unsampled-1' });
+      await res.text();
+      assert.match(String(fake.last().headers.traceparent), new RegExp(`^00-${traceId}-[0-9a-f]{16}-00$`));
+      // A sampled call after it: once its span is in, the unsampled one would have been too.
+      await (await chat(o.url, secret, { 'x-request-id': 'otel-sampled-after' })).text();
+      await waitFor(() => receiver.spans.some((s) => s.attributes['odock.request_id'] === 'otel-sampled-after'), 10_000);
+      assert.equal(receiver.spans.some((s) => s.traceId === traceId), false);
+    });
+
     it('MCP calls get their span too; health checks do not', async () => {
       // The health check first: had it a span, that span would be queued before the MCP call's.
       assert.equal((await fetch(`${o.url}/v1/health`, { headers: { 'x-request-id': 'otel-health-1' } })).status, 200);
