@@ -117,9 +117,24 @@ describe('OpenTelemetry traces of gateway calls', () => {
       assert.equal(root.parentSpanId, undefined);
       assert.equal(root.attributes['http.response.status_code'], 401);
       assert.equal(root.attributes['error.type'], 'unauthorized');
-      assert.equal(root.status?.code, 2);
+      assert.equal(root.status?.code ?? 0, 0, 'a 4xx leaves a server span\'s status unset (HTTP semantic conventions)');
       const auth = receiver.spans.find((s) => s.traceId === root.traceId && s.name === 'gateway.auth');
       assert.equal(auth?.attributes['error.type'], 'unauthorized');
+    });
+
+    it('an upstream failure marks the call and its upstream span as errors, with the catalogued code', async () => {
+      fake.next({ kind: 'error', status: 500 });
+      const res = await chat(o.url, secret, { 'x-request-id': 'otel-502' });
+      assert.equal(res.status, 502);
+      await res.text();
+      await waitFor(() => receiver.spans.some((s) => s.attributes['odock.request_id'] === 'otel-502'), 10_000);
+      const root = receiver.spans.find((s) => s.attributes['odock.request_id'] === 'otel-502')!;
+      assert.equal(root.status?.code, 2);
+      assert.equal(root.attributes['error.type'], 'upstream_error');
+      assert.equal(root.attributes['http.response.status_code'], 502);
+      const up = receiver.spans.find((s) => s.traceId === root.traceId && s.name === 'gateway.upstream')!;
+      assert.equal(up.status?.code, 2);
+      assert.equal(up.attributes['error.type'], 'upstream_error');
     });
 
     it('a caller that chose not to sample (flags 00) is followed: the context goes upstream, nothing is exported', async () => {

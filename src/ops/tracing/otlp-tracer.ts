@@ -88,8 +88,10 @@ export function createOtlpTracer(otel: OtelConfig, onExportError?: (err: string)
         reply.raw.once('close', () => {
           const status = reply.raw.statusCode;
           span.setAttributes({ 'http.response.status_code': status });
-          // The error code (set by the call path or onError) or, for a 5xx without one, the status.
-          span.end(status >= 400 ? span.errorType ?? String(status) : undefined);
+          // HTTP server semantic conventions: a 4xx keeps its error.type (set by the call path or onError)
+          // but leaves the span's status unset (the client's fault, not the server's); a 5xx is an error.
+          if (status >= 400 && !span.errorType) span.setAttributes({ 'error.type': String(status) });
+          span.end(status >= 500 ? span.errorType : undefined);
         });
         done();
       });
