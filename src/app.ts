@@ -88,6 +88,8 @@ export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean } =
     reply.raw.setHeader('x-request-id', req.id);
     reply.raw.setHeader('x-content-type-options', 'nosniff');
   });
+  // A span per gateway call when OTEL_EXPORTER_OTLP_ENDPOINT is set (src/ops/tracing); nothing otherwise.
+  deps.tracer?.install(app);
   app.addHook('onResponse', async (req, reply) => {
     if (deps.logger.isLevelEnabled('info')) {
       deps.logger.info({ requestId: req.id, method: req.method, url: redactUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');

@@ -11,6 +11,7 @@ import type { OrgRoutes } from './access/org-routes.ts';
 import type { PolicyEngine, ClientIpResolver } from './policy/index.ts';
 import type { ResponseItemStore } from './surfaces/openai/response-items.ts';
 import type { RoutingRuntime } from './routing/routing-runtime.ts';
+import type { Tracer } from './ops/tracing/span-handle.ts';
 
 /** Everything the route groups depend on, built once in main.ts (or a test). */
 export interface AppDeps {
@@ -33,4 +34,6 @@ export interface AppDeps {
   routing: RoutingRuntime;
   /** Drops the affected cache entries on every instance; resolves once they are gone. */
   invalidate(e: InvalidationEvent): Promise<void>;
+  /** OpenTelemetry tracing; undefined (nothing loaded) unless OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  tracer?: Tracer;
 }

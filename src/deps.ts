@@ -20,6 +20,7 @@ import type { Logger } from 'pino';
 import { createClientIpResolver, createPolicyEngine } from './policy/index.ts';
 import { ResponseItemStore } from './surfaces/openai/response-items.ts';
 import { createRoutingRuntime } from './routing/routing-runtime.ts';
+import { loadTracer } from './ops/tracing/index.ts';
 
 /**
  * Builds every shared part from the configuration: store (migrated), vault (master key checked),
@@ -65,6 +66,7 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
       redis, redisPrefix: config.REDIS_KEY_PREFIX, registry: metrics.registry, defaultCooldownMs: config.ROUTING_COOLDOWN_SECONDS * 1000,
       onRedisError: () => metrics.redisError(),
     });
+    const tracer = await loadTracer(config.otel, (err) => logger.warn({ err }, 'trace export failed'));
 
     const invalidate = async (e: InvalidationEvent) => {
       // Shared tier first, then every instance's in-process tier, then the shared tier again in
@@ -78,8 +80,9 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
     };
 
     return {
-      config, store, vault, bus, redis, keyLookup, orgRoutes, metrics, logger, usage, policy, clientIp, responseItems, routing, invalidate,
+      config, store, vault, bus, redis, keyLookup, orgRoutes, metrics, logger, usage, policy, clientIp, responseItems, routing, invalidate, tracer,
       async close() {
+        await tracer?.shutdown().catch(() => {});
         await policy.releaseAll().catch(() => {});
         await usage.close();
         await usageWorker?.close();

@@ -23,6 +23,7 @@ import { auditLogRoutes } from './audit-log/audit-log.routes.ts';
 import { apiDocsRoutes } from './shared/api-docs/api-docs.routes.ts';
 import { tryOutRoutes } from './try-out/try-out.routes.ts';
 import type { GatewayRuntime } from '../gateway/gateway-call.ts';
+import { ssoRoutes } from './sso/sso.routes.ts';
 
 /** The admin API route group: its own auth (operator session or access token), JSON errors. */
 export async function adminRoutes(app: FastifyInstance, opts: { gateway?: GatewayRuntime } = {}): Promise<void> {
@@ -54,6 +55,7 @@ export async function adminRoutes(app: FastifyInstance, opts: { gateway?: Gatewa
   await app.register(deploymentRoutes);
   await app.register(routingRuleRoutes);
   if (opts.gateway) await app.register(tryOutRoutes(opts.gateway));
+  await app.register(ssoRoutes);
   await app.register(openapiRoutes(routes));
   await app.register(apiDocsRoutes);
 }

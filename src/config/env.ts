@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
+import { deriveSso, ssoEnvIssues, ssoEnvShape, type OtelConfig, type SsoConfig } from './sso-env.ts';
 
 // One schema, validated at boot, frozen. Nothing else reads process.env.
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -57,6 +58,10 @@ const EnvSchema = z.object({
   RESPONSES_ITEM_TTL_SECONDS: seconds.default(3600),
   /** How long a deployment rests after a 429, 5xx or timeout that carried no Retry-After. */
   ROUTING_COOLDOWN_SECONDS: seconds.default(30),
+  /** Company sign-in and OpenTelemetry (sso-env.ts). */
+  ...ssoEnvShape,
+}).superRefine((env, ctx) => {
+  for (const i of ssoEnvIssues(env)) ctx.addIssue({ code: 'custom', path: [i.path], message: i.message });
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -67,6 +72,10 @@ export interface Config extends Env {
   dialect: 'sqlite' | 'postgres';
   trustedProxyCidrs: string[];
   instanceId: string;
+  /** Company sign-in settings, grouped (sso-env.ts). */
+  sso: SsoConfig;
+  /** Set only when an OTLP endpoint is configured: tracing is off otherwise. */
+  otel?: OtelConfig;
 }
 
 export class ConfigError extends Error {}
@@ -94,6 +103,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dialect: databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres',
     trustedProxyCidrs,
     instanceId: env.ODOCK_INSTANCE_ID ?? `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    ...deriveSso(env),
   } as Config);
 }
 

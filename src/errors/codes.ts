@@ -49,6 +49,11 @@ export const ERROR_CODES = {
   store_unavailable: 503,
   upstream_unavailable: 503,
   upstream_timeout: 504,
+  // Company sign-in (src/admin/sso): password login switched off; a sign-in the provider or the checks refused;
+  // an identity that may not be linked to the existing login with its email.
+  password_login_disabled: 403,
+  sso_failed: 401,
+  sso_account_conflict: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

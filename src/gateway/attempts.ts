@@ -11,6 +11,8 @@ import { applyCooldowns, cooldownKeys, planRoute } from '../routing/candidate-pl
 import { backoffMs, classifyFailure, cooldownMs, coolsDown, shouldFailOver } from '../routing/failover.ts';
 import { cooldownKey, type AttemptRecord, type SkippedTarget, type TargetRoute } from '../routing/routing.types.ts';
 import { admitCandidate, type Admission } from './admission.ts';
+import type { SpanHandle } from '../ops/tracing/span-handle.ts';
+import { startUpstreamSpan } from '../ops/tracing/gateway-spans.ts';
 import { buildUpstreamCall } from './translate.ts';
 import type { GatewayRequest } from './gateway-request.ts';
 import type { GatewayRuntime } from './gateway-call.ts';
@@ -27,6 +29,8 @@ export interface AttemptState {
   admission?: Admission;
   /** The cooldown key of the plan's first choice (before cooldowns): attempts elsewhere mean rerouted. */
   firstChoice?: string;
+  /** The trace span of the attempt that answered (ended by the caller with the call's outcome). */
+  span?: SpanHandle;
 }
 
 export interface AttemptWinner {
@@ -108,6 +112,8 @@ export async function sendWithRouting(
     let err: GatewayError;
     let upstreamStatus: number | undefined;
     let retryAfter: string | undefined;
+    const span = startUpstreamSpan(req.span, target, call.headers);
+    span?.setAttributes({ 'odock.attempt': i + 1 });
     try {
       let res = await rt.upstream.send(auth.orgId, call, target.provider.timeoutMs, signal);
       // A stream that dies or stalls before its first byte can still fail over: nothing reached the client.
@@ -116,6 +122,7 @@ export async function sendWithRouting(
         state.attempts.push({ modelId: target.modelId, deploymentId: target.deploymentId, status: res.statusCode, errorCode: null, latencyMs: Math.round(performance.now() - t0) });
         routing.metrics.attempt(target.name, target.deploymentId, target.provider.type, 'ok');
         void routing.cooldowns.recordOutcome(cooldownKey(target), true, Date.now());
+        state.span = span;
         return { target, admission, call, res };
       }
       upstreamStatus = res.statusCode;
@@ -124,11 +131,18 @@ export async function sendWithRouting(
       const text = (await readBody(res.body, MAX_ERROR_BODY).catch(() => Buffer.alloc(0))).toString('utf8');
       err = mapUpstreamError(target.provider.type, res.statusCode, res.headers, text, target.secret());
     } catch (e) {
-      if (e instanceof ClientAbort || signal.aborted) throw new ClientAbort();
+      if (e instanceof ClientAbort || signal.aborted) {
+        span?.end('client_disconnected');
+        throw new ClientAbort();
+      }
       const mapped = mapTransportError(e, signal);
-      if (!isGatewayError(mapped)) throw mapped;
+      if (!isGatewayError(mapped)) {
+        span?.end(null);
+        throw mapped;
+      }
       err = mapped;
     }
+    span?.end(err.code);
     state.attempts.push({ modelId: target.modelId, deploymentId: target.deploymentId, status: err.status, errorCode: err.code, latencyMs: Math.round(performance.now() - t0) });
     routing.metrics.attempt(target.name, target.deploymentId, target.provider.type, err.code);
     const kind = classifyFailure(err, upstreamStatus);

@@ -36,9 +36,12 @@ function hasBody(req: FastifyRequest): boolean {
 export function gatewayAuthHook(deps: AppDeps, opts: { gemini: boolean }) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const rawKey = extractCredential(req.headers, req.query, opts.gemini);
+    const span = req.span?.startChild('gateway.auth');
     try {
       req.gatewayAuth = { auth: await deps.keyLookup.authenticate(rawKey), rawKey: rawKey! };
+      span?.end();
     } catch (e) {
+      span?.end(toGatewayError(e).code);
       // The body stays unread: close the connection after the answer instead of draining it.
       if (hasBody(req)) reply.header('connection', 'close');
       const surface = req.routeOptions.config.gatewaySurface;

@@ -20,6 +20,8 @@ import type { UpstreamCall } from '../upstream/upstream-call.ts';
 import type { UpstreamResponse } from '../upstream/client.ts';
 import { buildUpstreamCall, createStreamTranslator, translateResponse } from './translate.ts';
 import type { GatewayRequest } from './gateway-request.ts';
+import { inSpan, type SpanHandle } from '../ops/tracing/span-handle.ts';
+import { startUpstreamSpan, traceOutcome, traceRoute } from '../ops/tracing/gateway-spans.ts';
 
 const MAX_UPSTREAM_BODY = 64 * 1024 * 1024;
 const MAX_ERROR_BODY = 256 * 1024;
@@ -52,6 +54,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
   let errorCode: string | null = null;
   let ttft: number | null = null;
   let releaseBuffered: (() => void) | undefined;
+  let upstreamSpan: SpanHandle | undefined;
   const ac = new AbortController();
   const onClose = () => {
     if (!reply.raw.writableFinished) ac.abort();
@@ -63,15 +66,17 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     auth = req.gatewayAuth?.auth ?? await deps.keyLookup.authenticate(extractCredential(req.headers, req.query, request.queryKey));
     const authed = auth;
     route = await resolveModel(deps.orgRoutes, auth, request.model);
+    traceRoute(req.span, request.format, request.model, route);
     const r = request.hooks?.prepare ? await request.hooks.prepare(auth) : request;
     let call: UpstreamCall;
     let res: UpstreamResponse;
     if (route.routing === undefined) {
-      ticket = await admitCandidate(deps, req, auth, route, r);
+      ticket = await inSpan(req.span, 'gateway.policy', () => admitCandidate(deps, req, auth!, route!, r));
       call = buildUpstreamCall(r.format, r.body, {
         providerType: route.provider.type, baseUrl: route.provider.baseUrl, apiKey: route.secret(), slug: route.slug, config: route.provider.config,
       }, { stream: r.stream, requestedModel: route.name, clientHeaders: req.headers, maxOutputTokens: ticket.maxTokensCap });
 
+      upstreamSpan = startUpstreamSpan(req.span, route, call.headers);
       res = await rt.upstream.send(auth.orgId, call, route.provider.timeoutMs, ac.signal);
       if (res.statusCode >= 400) {
         const text = (await readBody(res.body, MAX_ERROR_BODY).catch(() => Buffer.alloc(0))).toString('utf8');
@@ -84,6 +89,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
         ({ call, res } = await sendWithRouting(rt, req, auth, route, r, ac.signal, routed));
       } finally {
         ticket = routed.admission;
+        upstreamSpan = routed.span;
         if (routed.target) route = routed.target;
       }
     }
@@ -173,6 +179,8 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     const elapsed = performance.now() - t0;
     if (ticket) void (errorCode === null ? ticket.complete(toTokenUsage(usage)) : ticket.abort(toTokenUsage(usage)));
     if (status === 200 && reply.statusCode >= 400) status = reply.statusCode;
+    upstreamSpan?.end(errorCode);
+    traceOutcome(req.span, usage, status, errorCode, auth);
     deps.metrics.request(request.format, route?.provider.type ?? 'none', status, errorCode ?? 'ok', elapsed / 1000);
     if (auth) {
       const rc = routed ? routingColumns(routed) : NOT_ROUTED;

@@ -69,6 +69,10 @@ export interface RoutingRuleTable {
   max_attempts: number; retry_delay_ms: number; created_at: string; updated_at: string;
 }
 export interface MetaTable { key: string; value: string }
+export interface ExternalIdentityTable {
+  id: string; operator_id: string; provider: string; issuer: string; subject: string; email: string | null; created_at: string; last_login_at: string | null;
+}
+export interface SsoLoginFlowTable { state_hash: string; provider: string; nonce: string; code_verifier: string; link_operator_id: string | null; expires_at: string; created_at: string }
 
 export interface Database {
   organisations: OrganisationTable;
@@ -93,4 +97,6 @@ export interface Database {
   audit_log: AuditLogTable;
   model_deployments: ModelDeploymentTable;
   routing_rules: RoutingRuleTable;
+  external_identities: ExternalIdentityTable;
+  sso_login_flows: SsoLoginFlowTable;
 }

@@ -4,6 +4,7 @@ import { identityTransaction } from '../../store/repos/identity.repos.ts';
 import { organisationRepo } from '../../store/repos/organisation.repo.ts';
 import { userRepo } from '../../store/repos/user.repo.ts';
 import { parseBody } from '../shared/validation.ts';
+import { GatewayError } from '../../errors/index.ts';
 import { operatorView, requireOperator } from './operator-auth.ts';
 import { SESSION_COOKIE, clearSessionCookie, sessionsOf, startSession } from './session-cookie.ts';
 import { clientIpOf, credentialVerifier } from './credentials.ts';
@@ -25,6 +26,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/auth/login', { config: { bodySchema: Login } }, async (req, reply) => {
+    if (!app.deps.config.sso.passwordLogin) throw new GatewayError('password_login_disabled', 'Password sign-in is turned off on this deployment: use company sign-in');
     const body = parseBody(Login, req.body);
     const op = await auth.login(body.email, body.password, clientIpOf(req));
     await startSession(req, reply, op.id);
@@ -45,6 +47,8 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/auth/password', { config: { bodySchema: PasswordChange } }, async (req, reply) => {
     const body = parseBody(PasswordChange, req.body);
+    // Not logged in, this opens a session with a password: a login by another door.
+    if (!req.operator && !app.deps.config.sso.passwordLogin) throw new GatewayError('password_login_disabled', 'Password sign-in is turned off on this deployment: use company sign-in');
     const { keptSession, operatorId } = await auth.changePassword({
       current: req.operator, email: body.email, currentPassword: body.currentPassword, newPassword: body.newPassword,
       ip: clientIpOf(req),

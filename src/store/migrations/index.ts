@@ -4,6 +4,7 @@ import * as m002 from './002-operator-trust.ts';
 import * as m003 from './003-usage-record-ids.ts';
 import * as m005 from './005-routing.ts';
 import * as m007 from './007-audit-log.ts';
+import * as m008 from './008-external-identities.ts';
 
 // Migrations are listed statically so the same list runs from sources (tsx) and from any bundle.
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003-usage-record-ids': m003,
   '005-routing': m005,
   '007-audit-log': m007,
+  '008-external-identities': m008,
 };
 
 export const migrationProvider: MigrationProvider = {

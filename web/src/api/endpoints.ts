@@ -114,6 +114,9 @@ export const api = {
 
   listUsage: (orgId: string, q?: PageQuery) => call<Page<UsageRecord>>('listUsage', { orgId }, { query: q }),
   listMcpUsage: (orgId: string, q?: PageQuery) => call<Page<McpUsageRecord>>('listMcpUsage', { orgId }, { query: q }),
+
+  authProviders: () => call<import('./types.ts').AuthProviders>('authProviders'),
+  listIdentities: () => call<Page<import('./types.ts').LinkedIdentity>>('listIdentities'),
 };
 
 /** Walks every page of a list (for pickers and charts), up to `max` items. */

@@ -107,6 +107,8 @@ export const ROUTES = {
   testMcpServer: ['POST', `${ORG}/mcp-servers/{serverId}/test`],
   playgroundChat: ['POST', `${ORG}/playground/chat`],
   explainPolicies: ['GET', `${ORG}/api-keys/{keyId}/policy-explain`],
+  authProviders: ['GET', '/api/auth/providers'],
+  listIdentities: ['GET', '/api/auth/identities'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type RouteName = keyof typeof ROUTES;

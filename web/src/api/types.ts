@@ -256,3 +256,11 @@ export interface AuditEntry {
   /** Snapshots of the record around the change, secrets masked by the server. */
   changes: { before?: unknown; after?: unknown; reason?: string };
 }
+/** GET /api/auth/providers: how operators may sign in on this deployment (public). */
+export interface AuthProviders {
+  passwordLogin: boolean;
+  providers: { id: 'oidc' | 'github'; name: string; loginUrl: string }[];
+}
+
+/** An identity at a company provider linked to one's login (GET /api/auth/identities). */
+export interface LinkedIdentity { id: string; provider: 'oidc' | 'github'; issuer: string; email: string | null; createdAt: string; lastLoginAt: string | null }

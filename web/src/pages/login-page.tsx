@@ -8,6 +8,7 @@ import { api } from '../api/endpoints.ts';
 import { AuthFrame } from '../components/auth-frame.tsx';
 import { useFormState } from '../hooks/use-form-state.ts';
 import { meQueryKey, useMe } from '../hooks/use-session.ts';
+import { SsoButtons, useAuthProviders } from './sso-buttons.tsx';
 
 export function LoginPage() {
   const me = useMe();
@@ -16,6 +17,7 @@ export function LoginPage() {
   const next = params.get('next');
   const safeNext = next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
   const form = useFormState({ email: '', password: '' });
+  const passwordLogin = useAuthProviders().data?.passwordLogin !== false;
   // After a super-admin reset the password is right but must be replaced before a session opens.
   const [mustChange, setMustChange] = useState<{ email: string; currentPassword: string } | null>(null);
   const loadSession = async () => {
@@ -38,6 +40,17 @@ export function LoginPage() {
 
   if (me.data) return <Navigate to={safeNext} replace />;
   if (mustChange) return <LoginFrame><NewPasswordForm {...mustChange} onDone={loadSession} onCancel={() => setMustChange(null)} /></LoginFrame>;
+
+  if (!passwordLogin) {
+    return (
+      <LoginFrame>
+        <Stack>
+          <Title order={3}>Sign in to the console</Title>
+          <SsoButtons divider={false} />
+        </Stack>
+      </LoginFrame>
+    );
+  }
 
   return (
     <LoginFrame>
@@ -69,6 +82,7 @@ export function LoginPage() {
             error={form.errors.password}
           />
           <Button type="submit" fullWidth loading={login.isPending} mt="xs">Log in</Button>
+          <SsoButtons divider />
         </Stack>
       </form>
     </LoginFrame>

@@ -23,6 +23,7 @@ import { meQueryKey, useIsAdmin } from '../../hooks/use-session.ts';
 import { formatDateTime, formatRelative } from '../../lib/format.ts';
 import { OrgTokensCard } from './org-tokens-card.tsx';
 import { PasswordCard } from './password-card.tsx';
+import { SignInCard } from './sign-in-card.tsx';
 
 export function SettingsPage() {
   const { orgId } = useParams();
@@ -32,6 +33,7 @@ export function SettingsPage() {
       <Stack gap="lg">
         {orgId && <OrgSettings orgId={orgId} />}
         <PasswordCard />
+        <SignInCard />
         <TokensCard />
         {orgId && <AdminOnly><OrgTokensCard orgId={orgId} /></AdminOnly>}
       </Stack>
