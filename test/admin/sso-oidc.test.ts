@@ -88,6 +88,11 @@ for (const dialect of ['sqlite', 'postgres'] as DialectName[]) describe(`OpenID 
     assert.equal((await whoAmI(o.url, second.cookies.odock_session)).body.operator.id, me.body.operator.id);
     const after = await admin.ok('GET', `/api/organisations/${orgId}/users?limit=500`);
     assert.equal(after.items.filter((u: { email: string }) => u.email === 'ada@corp.example').length, 1);
+    // Each company sign-in is in the deployment-wide audit log, with the operator it opened.
+    const log = await admin.ok('GET', `/api/audit-log?scope=deployment&action=auth.oidc_login&limit=500`);
+    const mine = log.items.filter((e: { targetId: string }) => e.targetId === me.body.operator.id);
+    assert.equal(mine.length, 2);
+    assert.equal(mine[0].actor.operator?.email ?? mine[0].actor.label, 'ada@corp.example');
   });
 
   it('a person without mapped groups joins with the default role', async () => {
