@@ -1,0 +1,77 @@
+/**
+ * The ledger's Lua scripts. Each runs atomically on the Redis primary, so every instance sees one
+ * order of reservations: that is what makes a budget global. A counter is a hash {s: spent,
+ * r: reserved}. Integers are exact up to 2^53 nano-USD (about 9 million USD per counter).
+ */
+
+/**
+ * KEYS: counters. ARGV per counter (5 each): limit, amount, enforce (1|0), ttlMs (-1: keep),
+ * base (-1: none). Returns {2, i...} when absent counters have no base (nothing taken), {0, i,
+ * spent, reserved} when counter i refuses (nothing taken), else {1, spent1, reserved1, ...}.
+ * An absent counter with a base is created with it here, inside the script, so a rebuild can never
+ * overwrite spend or reservations another instance added after it.
+ */
+export const RESERVE_LUA = `
+local missing = {}
+for i = 1, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 0 and tonumber(ARGV[(i - 1) * 5 + 5]) < 0 then
+    missing[#missing + 1] = i
+  end
+end
+if #missing > 0 then
+  local out = {2}
+  for _, i in ipairs(missing) do out[#out + 1] = i end
+  return out
+end
+local spent, reserved = {}, {}
+for i = 1, #KEYS do
+  local o = (i - 1) * 5
+  if redis.call('EXISTS', KEYS[i]) == 0 then
+    redis.call('HSET', KEYS[i], 's', ARGV[o + 5], 'r', 0)
+  end
+  spent[i] = tonumber(redis.call('HGET', KEYS[i], 's') or '0')
+  reserved[i] = tonumber(redis.call('HGET', KEYS[i], 'r') or '0')
+  local limit, amount = tonumber(ARGV[o + 1]), tonumber(ARGV[o + 2])
+  local used = spent[i] + reserved[i]
+  if ARGV[o + 3] == '1' and (used + amount > limit or used >= limit) then
+    return {0, i, spent[i], reserved[i]}
+  end
+end
+local out = {1}
+for i = 1, #KEYS do
+  local o = (i - 1) * 5
+  local r = redis.call('HINCRBY', KEYS[i], 'r', ARGV[o + 2])
+  local ttl = tonumber(ARGV[o + 4])
+  if ttl > 0 then redis.call('PEXPIRE', KEYS[i], ttl) end
+  out[#out + 1] = spent[i]
+  out[#out + 1] = r
+end
+return out
+`;
+
+/**
+ * KEYS: counters. ARGV per counter (3 each): reserved, actual, ttlMs (-1: keep). An absent counter
+ * (flushed) is left absent: creating it from this call alone would lose the period's earlier
+ * spend; the next reservation rebuilds it from the usage records instead. Returns per counter
+ * {before, after} spent, or {-1, -1} when absent.
+ */
+export const SETTLE_LUA = `
+local out = {}
+for i = 1, #KEYS do
+  local o = (i - 1) * 3
+  if redis.call('EXISTS', KEYS[i]) == 0 then
+    out[#out + 1] = -1
+    out[#out + 1] = -1
+  else
+    local r = redis.call('HINCRBY', KEYS[i], 'r', '-' .. ARGV[o + 1])
+    if r < 0 then redis.call('HSET', KEYS[i], 'r', 0) end
+    local before = tonumber(redis.call('HGET', KEYS[i], 's') or '0')
+    local after = redis.call('HINCRBY', KEYS[i], 's', ARGV[o + 2])
+    local ttl = tonumber(ARGV[o + 3])
+    if ttl > 0 then redis.call('PEXPIRE', KEYS[i], ttl) end
+    out[#out + 1] = before
+    out[#out + 1] = after
+  end
+end
+return out
+`;
