@@ -63,8 +63,10 @@ for i = 1, #KEYS do
     out[#out + 1] = -1
     out[#out + 1] = -1
   else
-    local r = redis.call('HINCRBY', KEYS[i], 'r', '-' .. ARGV[o + 1])
-    if r < 0 then redis.call('HSET', KEYS[i], 'r', 0) end
+    if ARGV[o + 1] ~= '0' then
+      local r = redis.call('HINCRBY', KEYS[i], 'r', '-' .. ARGV[o + 1])
+      if r < 0 then redis.call('HSET', KEYS[i], 'r', 0) end
+    end
     local before = tonumber(redis.call('HGET', KEYS[i], 's') or '0')
     local after = redis.call('HINCRBY', KEYS[i], 's', ARGV[o + 2])
     local ttl = tonumber(ARGV[o + 3])

@@ -47,6 +47,11 @@ export function runLedgerSuite(name: string, make: () => Promise<LedgerTarget>, 
       assert.equal((await ledger.reserve([counter('s', 100, 10)])).ok, false);
     });
 
+    it('a call that reserved nothing settles at what it consumed', async () => {
+      await ledger.reserve([counter('z', 100, 0)]);
+      assert.deepEqual(await ledger.settle([{ key: 'z', reserved: 0, actual: 7, ttlMs: 60_000 }]), [{ before: 0, after: 7 }]);
+    });
+
     it('an exhausted counter refuses even a free call; an unenforced one never refuses', async () => {
       await ledger.reserve([counter('x', 10, 10)]);
       await ledger.settle([{ key: 'x', reserved: 10, actual: 10, ttlMs: 60_000 }]);
