@@ -10,6 +10,7 @@ import type { UsageWriter } from './usage/usage-writer.ts';
 import type { OrgRoutes } from './access/org-routes.ts';
 import type { PolicyEngine, ClientIpResolver } from './policy/index.ts';
 import type { ResponseItemStore } from './surfaces/openai/response-items.ts';
+import type { BudgetsRuntime } from './budgets/index.ts';
 
 /** Everything the route groups depend on, built once in main.ts (or a test). */
 export interface AppDeps {
@@ -30,4 +31,6 @@ export interface AppDeps {
   responseItems: ResponseItemStore;
   /** Drops the affected cache entries on every instance; resolves once they are gone. */
   invalidate(e: InvalidationEvent): Promise<void>;
+  /** Budgets and quotas: definitions cache, ledger, alerts and the webhook dispatcher. */
+  budgets: BudgetsRuntime;
 }

@@ -19,12 +19,13 @@ import { SqliteUsageWorker } from './store/sqlite-usage-worker.ts';
 import type { Logger } from 'pino';
 import { createClientIpResolver, createPolicyEngine } from './policy/index.ts';
 import { ResponseItemStore } from './surfaces/openai/response-items.ts';
+import { createBudgets } from './budgets/index.ts';
 
 /**
  * Builds every shared part from the configuration: store (migrated), vault (master key checked),
  * cache tiers and invalidation bus, usage writer. Used by main.ts and by tests alike.
  */
-export async function createDeps(config: Readonly<Config>, opts: { logger?: Logger; metrics?: Metrics } = {}): Promise<AppDeps & { close(): Promise<void> }> {
+export async function createDeps(config: Readonly<Config>, opts: { logger?: Logger; metrics?: Metrics; budgetClock?: () => number } = {}): Promise<AppDeps & { close(): Promise<void> }> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const metrics = opts.metrics ?? new Metrics();
   const store = openStore({ databaseUrl: config.databaseUrl, schema: config.DATABASE_SCHEMA });
@@ -60,6 +61,10 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
     const clientIp = createClientIpResolver(config.trustedProxyCidrs);
     const responseItems = new ResponseItemStore({ redis, redisPrefix: config.REDIS_KEY_PREFIX, ttlMs: config.RESPONSES_ITEM_TTL_SECONDS * 1000 });
 
+    const budgets = createBudgets({
+      db: store.db, bus, vault, logger, redis, redisPrefix: config.REDIS_KEY_PREFIX, allowPrivate: config.ODOCK_ALLOW_PRIVATE_UPSTREAMS, now: opts.budgetClock,
+    });
+
     const invalidate = async (e: InvalidationEvent) => {
       // Shared tier first, then every instance's in-process tier, then the shared tier again in
       // case a concurrent lookup re-filled it from a read that predates the change.
@@ -72,9 +77,10 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
     };
 
     return {
-      config, store, vault, bus, redis, keyLookup, orgRoutes, metrics, logger, usage, policy, clientIp, responseItems, invalidate,
+      config, store, vault, bus, redis, keyLookup, orgRoutes, metrics, logger, usage, policy, clientIp, responseItems, invalidate, budgets,
       async close() {
         await policy.releaseAll().catch(() => {});
+        await budgets.close();
         await usage.close();
         await usageWorker?.close();
         await bus.close();

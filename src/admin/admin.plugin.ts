@@ -16,6 +16,9 @@ import { mcpServerRoutes } from './mcp-servers/mcp-servers.routes.ts';
 import { usageRoutes } from './usage/usage.routes.ts';
 import { policyExplainRoutes } from './policies/policy-explain.routes.ts';
 import { collectRoutes, openapiRoutes } from './shared/openapi.ts';
+import { budgetRoutes } from './budgets/budgets.routes.ts';
+import { quotaRoutes } from './quotas/quotas.routes.ts';
+import { webhookRoutes } from './webhooks/webhooks.routes.ts';
 
 /** The admin API route group: its own auth (operator session or access token), JSON errors. */
 export async function adminRoutes(app: FastifyInstance): Promise<void> {
@@ -41,5 +44,8 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   await app.register(mcpServerRoutes);
   await app.register(usageRoutes);
   await app.register(policyExplainRoutes);
+  await app.register(budgetRoutes);
+  await app.register(quotaRoutes);
+  await app.register(webhookRoutes);
   await app.register(openapiRoutes(routes));
 }

@@ -17,6 +17,7 @@ import { admitRequest, toTokenUsage } from './policy-gate.ts';
 import type { PolicyHandle } from '../policy/index.ts';
 import { buildUpstreamCall, createStreamTranslator, translateResponse } from './translate.ts';
 import type { GatewayRequest } from './gateway-request.ts';
+import { reserveBudgets, type BudgetHold } from './budget-gate.ts';
 
 const MAX_UPSTREAM_BODY = 64 * 1024 * 1024;
 const MAX_ERROR_BODY = 256 * 1024;
@@ -41,6 +42,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
   let auth: ResolvedAuth | undefined;
   let route: ModelRoute | undefined;
   let ticket: PolicyHandle | undefined;
+  let hold: BudgetHold | undefined;
   let usage: Usage = ZERO;
   let status = 200;
   let errorCode: string | null = null;
@@ -59,6 +61,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     route = await resolveModel(deps.orgRoutes, auth, request.model);
     const r = request.hooks?.prepare ? await request.hooks.prepare(auth) : request;
     ticket = await admitRequest(deps.policy, deps.clientIp, req, auth, route, r);
+    hold = await reserveBudgets(deps, auth, route, r, ticket.maxTokensCap);
     const call = buildUpstreamCall(r.format, r.body, {
       providerType: route.provider.type, baseUrl: route.provider.baseUrl, apiKey: route.secret(), slug: route.slug, config: route.provider.config,
     }, { stream: r.stream, requestedModel: route.name, clientHeaders: req.headers, maxOutputTokens: ticket.maxTokensCap });
@@ -154,13 +157,17 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     if (ticket) void (errorCode === null ? ticket.complete(toTokenUsage(usage)) : ticket.abort(toTokenUsage(usage)));
     if (status === 200 && reply.statusCode >= 400) status = reply.statusCode;
     deps.metrics.request(request.format, route?.provider.type ?? 'none', status, errorCode ?? 'ok', elapsed / 1000);
+    const costNano = route ? costNanoUsd(route.pricing, usage) : 0;
+    // A call that failed before consuming anything gives its reservation back; anything else
+    // (a stream the client left included) is charged what it consumed.
+    if (hold) void (errorCode === null || usage.inputTokens + usage.outputTokens > 0 ? hold.settle(costNano, usage) : hold.release());
     if (auth) {
       deps.usage.record({
         request_id: req.id, organisation_id: auth.orgId, team_id: auth.teamId, user_id: auth.userId, api_key_id: auth.keyId,
         provider_id: route?.provider.id ?? null, provider_type: route?.provider.type ?? null, model_id: route?.modelId ?? null,
         model_name: route?.name ?? (typeof request.model === 'string' ? request.model.slice(0, 200) : null), upstream_slug: route?.slug ?? null,
         surface: request.format, input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, cached_tokens: usage.cachedTokens,
-        reasoning_tokens: usage.reasoningTokens, cost_nano_usd: route ? costNanoUsd(route.pricing, usage) : 0,
+        reasoning_tokens: usage.reasoningTokens, cost_nano_usd: costNano,
         latency_ms: Math.round(elapsed), ttft_ms: ttft === null ? null : Math.round(ttft), status, error_code: errorCode, streamed: request.stream ? 1 : 0,
       });
     }
