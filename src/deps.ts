@@ -63,6 +63,7 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
 
     const budgets = createBudgets({
       db: store.db, bus, vault, logger, redis, redisPrefix: config.REDIS_KEY_PREFIX, allowPrivate: config.ODOCK_ALLOW_PRIVATE_UPSTREAMS, now: opts.budgetClock,
+      webhookPollMs: config.WEBHOOK_POLL_MS, webhookRetryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
     });
 
     const invalidate = async (e: InvalidationEvent) => {

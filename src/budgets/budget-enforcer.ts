@@ -112,13 +112,16 @@ export class BudgetEnforcer {
     throw new GatewayError('store_unavailable', 'The budget ledger could not be rebuilt; try again shortly', {}, { 'retry-after': '1' });
   }
 
-  /** Settles every counter of a hold at what the call consumed (zeros release it). Never rejects. */
-  async settle(hold: Hold, actual: Consumption, counted = true): Promise<void> {
+  /**
+   * Settles every counter of a hold at what the call consumed; `counted` false releases it, `atLeastReserved`
+   * charges no less than the reservation (a cut stream, whose real usage is unknown). Never rejects.
+   */
+  async settle(hold: Hold, actual: Consumption, counted = true, atLeastReserved = false): Promise<void> {
     try {
-      const results = await this.deps.ledger.settle(hold.items.map((it) => ({
-        key: it.key, reserved: it.reserved, ttlMs: it.ttlMs,
-        actual: !counted ? 0 : Math.max(0, Math.round(it.kind === 'budget' ? actual.costNano : unitsOf(it.metric!, actual))),
-      })));
+      const results = await this.deps.ledger.settle(hold.items.map((it) => {
+        const used = Math.max(0, Math.round(it.kind === 'budget' ? actual.costNano : unitsOf(it.metric!, actual)));
+        return { key: it.key, reserved: it.reserved, ttlMs: it.ttlMs, actual: !counted ? 0 : atLeastReserved ? Math.max(used, it.reserved) : used };
+      }));
       if (!this.deps.onCrossing) return;
       const limits = await this.deps.definitions.get(hold.orgId);
       hold.items.forEach((it, i) => {

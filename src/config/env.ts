@@ -55,6 +55,9 @@ const EnvSchema = z.object({
   INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
   /** How long the Responses surface keeps the output items it answered, for later `item_reference`s. */
   RESPONSES_ITEM_TTL_SECONDS: seconds.default(3600),
+  /** Budget alert webhooks: how often the outbox is polled, and the first retry delay (doubling after each failure). */
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

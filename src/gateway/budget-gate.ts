@@ -11,8 +11,13 @@ import type { GatewayRequest } from './gateway-request.ts';
 export const UNCAPPED_OUTPUT_ESTIMATE = 4096;
 
 export interface BudgetHold {
-  /** The call is over: charge what it consumed (a stream cut short: what it streamed). Once. */
-  settle(costNano: number, usage: Usage): void;
+  /**
+   * The call is over: charge what it consumed. `cut`: a stream that ended early (client gone,
+   * upstream failed) after its first byte. Providers report usage only at a stream's end, and
+   * bill the tokens they generated before the abort, so such a call is charged at least its
+   * reservation (never less than it may have cost). Once.
+   */
+  settle(costNano: number, usage: Usage, cut?: boolean): void;
   /** The call consumed nothing (failed before the provider answered). Once. */
   release(): void;
 }
@@ -43,10 +48,10 @@ export async function reserveBudgets(deps: { budgets: BudgetsRuntime }, auth: Re
   const h = hold;
   let done = false;
   return {
-    settle(cost, usage) {
+    settle(cost, usage, cut = false) {
       if (done) return;
       done = true;
-      void deps.budgets.enforcer.settle(h, { costNano: cost, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens });
+      void deps.budgets.enforcer.settle(h, { costNano: cost, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }, true, cut);
     },
     release() {
       if (done) return;

@@ -158,9 +158,9 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     if (status === 200 && reply.statusCode >= 400) status = reply.statusCode;
     deps.metrics.request(request.format, route?.provider.type ?? 'none', status, errorCode ?? 'ok', elapsed / 1000);
     const costNano = route ? costNanoUsd(route.pricing, usage) : 0;
-    // A call that failed before consuming anything gives its reservation back; anything else
-    // (a stream the client left included) is charged what it consumed.
-    if (hold) void (errorCode === null || usage.inputTokens + usage.outputTokens > 0 ? hold.settle(costNano, usage) : hold.release());
+    // A call that failed before the provider answered gives its reservation back; a stream cut
+    // after its first byte is charged at least its reservation (budget-gate.ts); else what it used.
+    if (hold) void (ttft !== null || errorCode === null || usage.inputTokens + usage.outputTokens > 0 ? hold.settle(costNano, usage, errorCode !== null && ttft !== null) : hold.release());
     if (auth) {
       deps.usage.record({
         request_id: req.id, organisation_id: auth.orgId, team_id: auth.teamId, user_id: auth.userId, api_key_id: auth.keyId,
