@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
 import type { Vault } from '../crypto/envelope.ts';
 import type { WebhookRepo } from '../store/repos/webhook.repo.ts';
-import { guardedLookup } from '../upstream/ssrf-guard.ts';
+import { assertSafeBaseUrl, guardedLookup } from '../upstream/ssrf-guard.ts';
 
 export interface DispatcherOptions {
   repo: Pick<WebhookRepo, 'claimDue' | 'finishAttempt' | 'findById'>;
@@ -91,6 +91,13 @@ export class WebhookDispatcher {
       try {
         const hook = await this.o.repo.findById(d.webhook_id);
         if (!hook) throw new Error('webhook deleted');
+        // Checked again at send time: address literals never reach the connect-time lookup, and
+        // the deployment may have stopped allowing private addresses since the URL was saved.
+        try {
+          assertSafeBaseUrl(hook.url, this.o.allowPrivate, 'url');
+        } catch {
+          throw Object.assign(new Error('refused by the SSRF guard'), { code: 'ESSRF' });
+        }
         const secret = this.o.vault.decrypt(hook.secret_ciphertext, webhookSecretContext(hook.organisation_id, hook.id));
         const res = await request(hook.url, {
           method: 'POST', dispatcher: this.agent, body: d.payload, headersTimeout: timeout, bodyTimeout: timeout,
