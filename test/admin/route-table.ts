@@ -10,6 +10,9 @@ export interface OrgRecords {
   modelId: string;
   apiKeyId: string;
   serverId: string;
+  budgetId: string;
+  quotaId: string;
+  webhookId: string;
 }
 
 export interface Route {
@@ -70,6 +73,12 @@ export function bodyFor(r: Route, ids: OrgRecords): unknown {
     case 'POST /mcp-servers': return { name: 'Intruder', slug: 'intruder', transport: 'STREAMABLE_HTTP', endpointUrl: 'http://127.0.0.1:9/mcp' };
     case 'PATCH /mcp-servers/{serverId}': return { enabled: false };
     case 'POST /mcp-servers/{serverId}/api-keys': return { apiKeyIds: [ids.apiKeyId] };
+    case 'POST /budgets': return { ownerType: 'API_KEY', ownerId: ids.apiKeyId, period: 'MONTHLY', amountUsd: '1' };
+    case 'PATCH /budgets/{budgetId}': return { amountUsd: '1000' };
+    case 'POST /quotas': return { ownerType: 'TEAM', ownerId: ids.teamId, period: 'DAILY', metric: 'REQUESTS', limit: 1 };
+    case 'PATCH /quotas/{quotaId}': return { limit: 1000 };
+    case 'POST /webhooks': return { url: 'https://hooks.example.test/odock', secret: 'intruder-secret-0001' };
+    case 'PATCH /webhooks/{webhookId}': return { url: 'https://intruder.example.test/odock' };
     default: return r.method === 'GET' || r.method === 'DELETE' ? undefined : {};
   }
 }
@@ -84,9 +93,12 @@ export async function seedRecords(admin: AdminClient, org: { orgId: string; base
   const modelId = org.models['gpt-4.1'];
   await admin.ok('POST', `${org.base}/api-keys/${key.id}/model-access`, { modelIds: [modelId] });
   await admin.ok('POST', `${org.base}/api-keys/${key.id}/mcp-access`, { mcpServerIds: [server.id] });
+  const budget = await admin.ok('POST', `${org.base}/budgets`, { ownerType: 'API_KEY', ownerId: key.id, period: 'MONTHLY', amountUsd: '100' });
+  const quota = await admin.ok('POST', `${org.base}/quotas`, { ownerType: 'TEAM', ownerId: team.id, period: 'DAILY', metric: 'REQUESTS', limit: 1000 });
+  const webhook = await admin.ok('POST', `${org.base}/webhooks`, { url: `https://hooks-${tag}.example.test/odock`, secret: `secret-${tag}-0123456789abcdef` });
   return {
     orgId: org.orgId, teamId: team.id, userId: user.id, providerId: org.providerId, providerKeyId: org.providerKeyId,
-    modelId, apiKeyId: key.id, serverId: server.id,
+    modelId, apiKeyId: key.id, serverId: server.id, budgetId: budget.id, quotaId: quota.id, webhookId: webhook.id,
   };
 }
 
