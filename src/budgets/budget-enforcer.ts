@@ -77,7 +77,7 @@ export class BudgetEnforcer {
   }
 
   /** Null when nothing applies (no ledger call at all). Throws budget_exceeded / quota_exceeded. */
-  async reserve(owner: CallOwner, est: Consumption): Promise<Hold | null> {
+  async reserve(owner: CallOwner, est: Consumption, opts: { budgetsOnly?: boolean } = {}): Promise<Hold | null> {
     const limits = await this.deps.definitions.get(owner.orgId);
     if (limits.budgets.length === 0 && limits.quotas.length === 0) return null;
     const now = this.now();
@@ -94,7 +94,7 @@ export class BudgetEnforcer {
       counters.push({ key: item.key, limit, amount: item.reserved, enforce: b.action === 'BLOCK', ttlMs: item.ttlMs });
     }
     for (const q of limits.quotas) {
-      if (!appliesTo(q, owner)) continue;
+      if (opts.budgetsOnly || !appliesTo(q, owner)) continue;
       const bounds = periodBounds(q.period, q.timezone, now, q.createdAt);
       const item: HoldItem = { kind: 'quota', id: q.id, key: `q:${q.id}:${bounds.start}`, reserved: Math.max(0, Math.ceil(unitsOf(q.metric, est))), limit: q.limit, ttlMs: ttlOf(bounds, now), periodStart: bounds.start, metric: q.metric };
       items.push(item);
