@@ -88,6 +88,19 @@ export const ROUTES = {
 
   listUsage: ['GET', `${ORG}/usage`],
   listMcpUsage: ['GET', `${ORG}/usage/mcp`],
+
+  listBudgets: ['GET', `${ORG}/budgets`],
+  createBudget: ['POST', `${ORG}/budgets`],
+  updateBudget: ['PATCH', `${ORG}/budgets/{budgetId}`],
+  deleteBudget: ['DELETE', `${ORG}/budgets/{budgetId}`],
+  listQuotas: ['GET', `${ORG}/quotas`],
+  createQuota: ['POST', `${ORG}/quotas`],
+  updateQuota: ['PATCH', `${ORG}/quotas/{quotaId}`],
+  deleteQuota: ['DELETE', `${ORG}/quotas/{quotaId}`],
+  listWebhooks: ['GET', `${ORG}/webhooks`],
+  createWebhook: ['POST', `${ORG}/webhooks`],
+  deleteWebhook: ['DELETE', `${ORG}/webhooks/{webhookId}`],
+  listWebhookDeliveries: ['GET', `${ORG}/webhooks/{webhookId}/deliveries`],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type RouteName = keyof typeof ROUTES;

@@ -22,6 +22,7 @@ import { meQueryKey, useIsAdmin } from '../../hooks/use-session.ts';
 import { formatDateTime, formatRelative } from '../../lib/format.ts';
 import { OrgTokensCard } from './org-tokens-card.tsx';
 import { PasswordCard } from './password-card.tsx';
+import { WebhooksCard } from './webhooks-card.tsx';
 
 export function SettingsPage() {
   const { orgId } = useParams();
@@ -33,6 +34,7 @@ export function SettingsPage() {
         <PasswordCard />
         <TokensCard />
         {orgId && <AdminOnly><OrgTokensCard orgId={orgId} /></AdminOnly>}
+        {orgId && <WebhooksCard orgId={orgId} />}
       </Stack>
     </>
   );
