@@ -78,6 +78,16 @@ test('console: budgets, a key\'s budget card, a refused call in usage, webhooks'
     await shot(page, 'budgets-03-key-card');
   });
 
+  await step('a user\'s budgets open from the Users page', async () => {
+    await goTo(page, 'Users');
+    await page.getByRole('button', { name: 'Budgets' }).first().click();
+    const dlg = await openDialog(page, /^Budgets of /);
+    await dlg.getByText('No budgets').waitFor();
+    await dlg.getByText('No quotas').waitFor();
+    await page.keyboard.press('Escape');
+    await dlg.waitFor({ state: 'hidden' });
+  });
+
   await step('the refused call is in Usage with its code', async () => {
     await goTo(page, 'Usage');
     await page.getByText('402 · budget_exceeded').first().waitFor();

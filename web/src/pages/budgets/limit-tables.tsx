@@ -4,9 +4,10 @@
 import { Badge, Button, Group, Progress, Stack, Text } from '@mantine/core';
 import { IconCoin, IconGauge, IconPlus } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { api } from '../../api/endpoints.ts';
-import type { Budget, Quota } from '../../api/types.ts';
+import { useState, type ReactNode } from 'react';
+import { api, type OwnerFilter, type PageQuery } from '../../api/endpoints.ts';
+import type { Budget, OwnerType, Page, Quota } from '../../api/types.ts';
+import type { Column } from '../../components/data-table.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { PagedTable } from '../../components/paged-table.tsx';
 import { TableCard } from '../../components/table-card.tsx';
@@ -28,93 +29,89 @@ function Meter({ used, limit, label }: { used: number; limit: number; label: str
 }
 
 const resets = (iso: string | null) => (iso ? formatDateTime(iso) : 'Never');
+const periodLabel = (p: string) => p.charAt(0) + p.slice(1).toLowerCase();
 
-export function BudgetsCard({ owner, description }: { owner?: FixedOwner; description?: string }) {
+interface Limit { id: string; ownerType: OwnerType; ownerId: string }
+
+/**
+ * One card of limits (budgets or quotas): its table with the scope column (unless the card is one
+ * owner's), Edit and Delete per row for operators who may change them, the form and the confirm.
+ */
+function LimitCard<T extends Limit>(p: {
+  title: string; description: string; what: 'budget' | 'quota'; owner?: FixedOwner; icon: ReactNode; emptyDescription?: string; minWidth: number;
+  queryKey: readonly unknown[]; fetch: (q: PageQuery & OwnerFilter) => Promise<Page<T>>; remove: (id: string) => Promise<unknown>;
+  columns: Column<T>[]; form: (editing: T | undefined, opened: boolean, close: () => void) => ReactNode; deleteMessage: string; primary?: boolean;
+}) {
   const orgId = useOrgId();
   const canMutate = useCanMutate();
   const qc = useQueryClient();
   const names = useOwnerNames(orgId);
-  const filters = owner ? { ownerType: owner.type, ownerId: owner.id } : undefined;
-  const paged = usePagedQuery(budgetsKey(orgId), (q) => api.listBudgets(orgId, q), { filters });
-  const [editing, setEditing] = useState<Budget | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<Budget | null>(null);
-  const add = canMutate && <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>Add budget</Button>;
+  const filters = p.owner ? { ownerType: p.owner.type, ownerId: p.owner.id } : undefined;
+  const paged = usePagedQuery(p.queryKey, p.fetch, { filters });
+  const [editing, setEditing] = useState<T | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<T | null>(null);
+  const add = canMutate && <Button variant={p.primary ? 'filled' : 'default'} leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>Add {p.what}</Button>;
+  const scope: Column<T>[] = p.owner ? [] : [{ key: 'scope', header: 'Scope', render: (l) => <div><Text size="sm" fw={500}>{names.name(l.ownerType, l.ownerId)}</Text><Text size="xs" c="dimmed">{OWNER_LABEL[l.ownerType]}</Text></div> }];
+  const actions: Column<T> = { key: 'x', header: '', align: 'right', render: (l) => canMutate && (
+    <Group gap={4} justify="flex-end" wrap="nowrap">
+      <Button size="xs" variant="subtle" onClick={() => setEditing(l)}>Edit</Button>
+      <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(l)}>Delete</Button>
+    </Group>
+  ) };
+  const label = p.title;
   return (
-    <TableCard title="Budgets" description={description ?? 'Spend limits in USD, checked before every call.'} action={add} aria-label="Budgets" component="section">
-      <PagedTable
-        label="Budgets"
-        withBorder={false}
-        paged={paged}
-        minWidth={720}
-        empty={{ icon: <IconCoin size={22} />, title: 'No budgets', description: 'A budget refuses calls (402) or alerts once its amount is spent.', action: add }}
-        columns={[
-          ...(owner ? [] : [{ key: 'scope', header: 'Scope', render: (b: Budget) => <div><Text size="sm" fw={500}>{names.name(b.ownerType, b.ownerId)}</Text><Text size="xs" c="dimmed">{OWNER_LABEL[b.ownerType]}</Text></div> }]),
-          { key: 'spent', header: 'Spent', render: (b) => <Meter used={Number(b.spentUsd)} limit={Number(b.limitUsd)} label={`$${b.spentUsd} of $${b.limitUsd}`} /> },
-          { key: 'period', header: 'Period', render: (b) => <Text size="sm">{b.period.charAt(0) + b.period.slice(1).toLowerCase()}{b.rollover ? ' · rollover' : ''}</Text> },
-          { key: 'action', header: 'When spent', render: (b) => <Badge variant="light" color={b.action === 'BLOCK' ? 'red' : 'yellow'}>{b.action === 'BLOCK' ? 'Block' : 'Alert'}</Badge> },
-          { key: 'resets', header: 'Resets', render: (b) => <Text size="sm" c="dimmed">{resets(b.resetsAt)}</Text> },
-          { key: 'x', header: '', align: 'right', render: (b) => canMutate && (
-            <Group gap={4} justify="flex-end" wrap="nowrap">
-              <Button size="xs" variant="subtle" onClick={() => setEditing(b)}>Edit</Button>
-              <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(b)}>Delete</Button>
-            </Group>
-          ) },
-        ]}
-      />
-      <BudgetFormModal opened={editing !== null} onClose={() => setEditing(null)} budget={editing === 'new' || editing === null ? undefined : editing} owner={owner} />
+    <TableCard title={p.title} description={p.description} action={add} aria-label={label} component="section">
+      <PagedTable label={label} withBorder={false} paged={paged} minWidth={p.minWidth}
+        empty={{ icon: p.icon, title: `No ${p.what}s`, description: p.emptyDescription, action: add }}
+        columns={[...scope, ...p.columns, actions]} />
+      {p.form(editing === 'new' || editing === null ? undefined : editing, editing !== null, () => setEditing(null))}
       <ConfirmDialog
         opened={deleting !== null}
         onClose={() => setDeleting(null)}
-        title="Delete budget"
-        message="Calls are no longer checked against this budget. Spend already recorded stays in usage."
-        confirmLabel="Delete budget"
-        onConfirm={async () => { await api.deleteBudget(orgId, deleting!.id); await qc.invalidateQueries({ queryKey: budgetsKey(orgId) }); }}
+        title={`Delete ${p.what}`}
+        message={p.deleteMessage}
+        confirmLabel={`Delete ${p.what}`}
+        onConfirm={async () => { await p.remove(deleting!.id); await qc.invalidateQueries({ queryKey: p.queryKey }); }}
       />
     </TableCard>
   );
 }
 
+export function BudgetsCard({ owner, description }: { owner?: FixedOwner; description?: string }) {
+  const orgId = useOrgId();
+  return (
+    <LimitCard<Budget>
+      title="Budgets" what="budget" primary owner={owner} minWidth={720} icon={<IconCoin size={22} />}
+      description={description ?? 'Spend limits in USD, checked before every call.'}
+      emptyDescription="A budget refuses calls (402) or alerts once its amount is spent."
+      queryKey={budgetsKey(orgId)} fetch={(q) => api.listBudgets(orgId, q)} remove={(id) => api.deleteBudget(orgId, id)}
+      deleteMessage="Calls are no longer checked against this budget. Spend already recorded stays in usage."
+      form={(budget, opened, close) => <BudgetFormModal opened={opened} onClose={close} budget={budget} owner={owner} />}
+      columns={[
+        { key: 'spent', header: 'Spent', render: (b) => <Meter used={Number(b.spentUsd)} limit={Number(b.limitUsd)} label={`$${b.spentUsd} of $${b.limitUsd}`} /> },
+        { key: 'period', header: 'Period', render: (b) => <Text size="sm">{periodLabel(b.period)}{b.rollover ? ' · rollover' : ''}</Text> },
+        { key: 'action', header: 'When spent', render: (b) => <Badge variant="light" color={b.action === 'BLOCK' ? 'red' : 'yellow'}>{b.action === 'BLOCK' ? 'Block' : 'Alert'}</Badge> },
+        { key: 'resets', header: 'Resets', render: (b) => <Text size="sm" c="dimmed">{resets(b.resetsAt)}</Text> },
+      ]}
+    />
+  );
+}
+
 export function QuotasCard({ owner }: { owner?: FixedOwner }) {
   const orgId = useOrgId();
-  const canMutate = useCanMutate();
-  const qc = useQueryClient();
-  const names = useOwnerNames(orgId);
-  const filters = owner ? { ownerType: owner.type, ownerId: owner.id } : undefined;
-  const paged = usePagedQuery(quotasKey(orgId), (q) => api.listQuotas(orgId, q), { filters });
-  const [editing, setEditing] = useState<Quota | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<Quota | null>(null);
-  const add = canMutate && <Button variant="default" leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>Add quota</Button>;
   return (
-    <TableCard title="Quotas" description="Requests or tokens per period; a call past its quota gets 429." action={add} aria-label="Quotas" component="section">
-      <PagedTable
-        label="Quotas"
-        withBorder={false}
-        paged={paged}
-        minWidth={640}
-        empty={{ icon: <IconGauge size={22} />, title: 'No quotas', action: add }}
-        columns={[
-          ...(owner ? [] : [{ key: 'scope', header: 'Scope', render: (q: Quota) => <div><Text size="sm" fw={500}>{names.name(q.ownerType, q.ownerId)}</Text><Text size="xs" c="dimmed">{OWNER_LABEL[q.ownerType]}</Text></div> }]),
-          { key: 'used', header: 'Used', render: (q) => <Meter used={q.used} limit={q.limit} label={`${formatNumber(q.used)} of ${formatNumber(q.limit)} ${q.metric.toLowerCase().replace('_', ' ')}`} /> },
-          { key: 'period', header: 'Period', render: (q) => <Text size="sm">{q.period.charAt(0) + q.period.slice(1).toLowerCase()}</Text> },
-          { key: 'resets', header: 'Resets', render: (q) => <Text size="sm" c="dimmed">{resets(q.resetsAt)}</Text> },
-          { key: 'x', header: '', align: 'right', render: (q) => canMutate && (
-            <Group gap={4} justify="flex-end" wrap="nowrap">
-              <Button size="xs" variant="subtle" onClick={() => setEditing(q)}>Edit</Button>
-              <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(q)}>Delete</Button>
-            </Group>
-          ) },
-        ]}
-      />
-      <QuotaFormModal opened={editing !== null} onClose={() => setEditing(null)} quota={editing === 'new' || editing === null ? undefined : editing} owner={owner} />
-      <ConfirmDialog
-        opened={deleting !== null}
-        onClose={() => setDeleting(null)}
-        title="Delete quota"
-        message="Calls are no longer counted against this quota."
-        confirmLabel="Delete quota"
-        onConfirm={async () => { await api.deleteQuota(orgId, deleting!.id); await qc.invalidateQueries({ queryKey: quotasKey(orgId) }); }}
-      />
-    </TableCard>
+    <LimitCard<Quota>
+      title="Quotas" what="quota" owner={owner} minWidth={640} icon={<IconGauge size={22} />}
+      description="Requests or tokens per period; a call past its quota gets 429."
+      queryKey={quotasKey(orgId)} fetch={(q) => api.listQuotas(orgId, q)} remove={(id) => api.deleteQuota(orgId, id)}
+      deleteMessage="Calls are no longer counted against this quota."
+      form={(quota, opened, close) => <QuotaFormModal opened={opened} onClose={close} quota={quota} owner={owner} />}
+      columns={[
+        { key: 'used', header: 'Used', render: (q) => <Meter used={q.used} limit={q.limit} label={`${formatNumber(q.used)} of ${formatNumber(q.limit)} ${q.metric.toLowerCase().replace('_', ' ')}`} /> },
+        { key: 'period', header: 'Period', render: (q) => <Text size="sm">{periodLabel(q.period)}</Text> },
+        { key: 'resets', header: 'Resets', render: (q) => <Text size="sm" c="dimmed">{resets(q.resetsAt)}</Text> },
+      ]}
+    />
   );
 }
 
