@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../errors/index.ts';
 import type { BudgetRepo, SpendScope } from '../store/repos/budget.repo.ts';
 import type { BudgetLedger, LedgerCounter } from './budget-ledger.ts';
@@ -26,6 +27,8 @@ export interface HoldItem {
 
 export interface Hold {
   orgId: string;
+  /** The ledger lease of this call's reservations. */
+  holdId: string;
   items: HoldItem[];
 }
 
@@ -44,6 +47,11 @@ export interface EnforcerDeps {
   definitions: Pick<BudgetDefinitions, 'get'>;
   repo: Pick<BudgetRepo, 'spentNano' | 'unitsUsed'>;
   now?: () => number;
+  /**
+   * How long a call's reservations are held if it never settles (its instance died): then the
+   * ledger gives them back. Longer than any call runs. Default one hour.
+   */
+  holdTtlMs?: number;
   onCrossing?: (c: ThresholdCrossing) => void;
   onError?: (e: unknown, what: string) => void;
 }
@@ -72,8 +80,11 @@ export class BudgetEnforcer {
   /** Unused amount of the previous period, per budget period (SQL once per period and instance). */
   private readonly carry = new Map<string, Promise<number>>();
 
+  private readonly holdTtlMs: number;
+
   constructor(private readonly deps: EnforcerDeps) {
     this.now = deps.now ?? Date.now;
+    this.holdTtlMs = deps.holdTtlMs ?? 3_600_000;
   }
 
   /** Null when nothing applies (no ledger call at all). Throws budget_exceeded / quota_exceeded. */
@@ -103,9 +114,10 @@ export class BudgetEnforcer {
     }
     if (counters.length === 0) return null;
 
+    const holdId = randomUUID();
     for (let attempt = 0; attempt < 3; attempt++) {
-      const r = await this.deps.ledger.reserve(counters);
-      if (r.ok) return { orgId: owner.orgId, items };
+      const r = await this.deps.ledger.reserve(counters, { id: holdId, ttlMs: this.holdTtlMs });
+      if (r.ok) return { orgId: owner.orgId, holdId, items };
       if (r.reason === 'exceeded') throw refusal(defs[r.index], items[r.index], r.state.spent, r.state.reserved, now);
       await Promise.all(r.indexes.map(async (i) => { counters[i].base = await this.rebuild(defs[i], items[i]); }));
     }
@@ -120,7 +132,7 @@ export class BudgetEnforcer {
     try {
       const results = await this.deps.ledger.settle(hold.items.map((it) => {
         const used = Math.max(0, Math.round(it.kind === 'budget' ? actual.costNano : unitsOf(it.metric!, actual)));
-        return { key: it.key, reserved: it.reserved, ttlMs: it.ttlMs, actual: !counted ? 0 : atLeastReserved ? Math.max(used, it.reserved) : used };
+        return { key: it.key, holdId: hold.holdId, ttlMs: it.ttlMs, actual: !counted ? 0 : atLeastReserved ? Math.max(used, it.reserved) : used };
       }));
       if (!this.deps.onCrossing) return;
       const limits = await this.deps.definitions.get(hold.orgId);

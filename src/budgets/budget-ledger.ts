@@ -38,10 +38,19 @@ export type ReserveResult =
   /** Nothing was taken: these counters are absent and need a `base` from the store. */
   | { ok: false; reason: 'missing'; indexes: number[] };
 
+/**
+ * The call a reservation belongs to. Its reservations are leases: if it is neither settled nor
+ * released within `ttlMs` (its instance crashed), the ledger gives them back by itself.
+ */
+export interface HoldRef {
+  id: string;
+  ttlMs: number;
+}
+
 export interface SettleItem {
   key: string;
-  /** What the call reserved (returned to the pool). */
-  reserved: number;
+  /** The call whose reservation is returned (unless its lease expired and returned it already). */
+  holdId: string;
   /** What it really consumed (added to spent); 0 releases. */
   actual: number;
   ttlMs: number | null;
@@ -53,7 +62,7 @@ export type SettleResult = { before: number; after: number } | null;
 export interface BudgetLedger {
   readonly kind: 'memory' | 'redis';
   /** Checks every counter and reserves on all of them, or on none: one atomic step. */
-  reserve(counters: LedgerCounter[]): Promise<ReserveResult>;
+  reserve(counters: LedgerCounter[], hold: HoldRef): Promise<ReserveResult>;
   settle(items: SettleItem[]): Promise<SettleResult[]>;
   /** Current states (null for an absent counter), without changing anything. */
   peek(keys: string[]): Promise<(CounterState | null)[]>;

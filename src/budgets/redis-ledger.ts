@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { BudgetLedger, CounterState, LedgerCounter, ReserveResult, SettleItem, SettleResult } from './budget-ledger.ts';
+import type { BudgetLedger, CounterState, HoldRef, LedgerCounter, ReserveResult, SettleItem, SettleResult } from './budget-ledger.ts';
 import { RESERVE_LUA, SETTLE_LUA } from './redis-ledger.lua.ts';
 
 interface Script {
@@ -22,13 +22,17 @@ export class RedisLedger implements BudgetLedger {
   private readonly redis: Redis;
   private readonly prefix: string;
 
-  constructor(opts: { redis: Redis; prefix?: string }) {
+  private readonly now?: () => number;
+
+  /** `now`: a clock for lease expiry in tests; omitted, the Redis server's TIME decides. */
+  constructor(opts: { redis: Redis; prefix?: string; now?: () => number }) {
     this.redis = opts.redis;
     this.prefix = opts.prefix ?? '';
+    this.now = opts.now;
   }
 
-  async reserve(counters: LedgerCounter[]): Promise<ReserveResult> {
-    const args: (string | number)[] = [];
+  async reserve(counters: LedgerCounter[], hold: HoldRef): Promise<ReserveResult> {
+    const args: (string | number)[] = [this.now ? this.now() : '', hold.id, Math.max(1, Math.round(hold.ttlMs))];
     for (const c of counters) args.push(int(c.limit), int(c.amount), c.enforce ? 1 : 0, ttl(c.ttlMs), c.base === undefined ? -1 : int(c.base));
     const r = (await this.run(RESERVE, counters.map((c) => this.prefix + c.key), args)) as number[];
     if (r[0] === 2) return { ok: false, reason: 'missing', indexes: r.slice(1).map((i) => Number(i) - 1) };
@@ -41,7 +45,7 @@ export class RedisLedger implements BudgetLedger {
   async settle(items: SettleItem[]): Promise<SettleResult[]> {
     if (items.length === 0) return [];
     const args: (string | number)[] = [];
-    for (const it of items) args.push(int(it.reserved), int(it.actual), ttl(it.ttlMs));
+    for (const it of items) args.push(it.holdId, int(it.actual), ttl(it.ttlMs));
     const r = (await this.run(SETTLE, items.map((it) => this.prefix + it.key), args)) as number[];
     return items.map((_, i) => (Number(r[2 * i]) < 0 ? null : { before: Number(r[2 * i]), after: Number(r[2 * i + 1]) }));
   }
