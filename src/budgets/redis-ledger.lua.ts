@@ -120,3 +120,26 @@ for i = 1, #KEYS do
 end
 return out
 `;
+
+/**
+ * KEYS: counters. ARGV: now. Read-only: per counter {spent, reserved} with the reservations of
+ * expired leases left out (the next reservation gives them back for good), or {-1, -1} when absent.
+ */
+export const PEEK_LUA = CLOCK + `
+local out = {}
+for i = 1, #KEYS do
+  local s = redis.call('HGET', KEYS[i], 's')
+  if not s then
+    out[#out + 1] = -1
+    out[#out + 1] = -1
+  else
+    local r = tonumber(redis.call('HGET', KEYS[i], 'r') or '0')
+    for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[i] .. ':l', '-inf', now)) do
+      r = r - tonumber(redis.call('HGET', KEYS[i], 'h:' .. id) or '0')
+    end
+    out[#out + 1] = tonumber(s)
+    out[#out + 1] = math.max(0, r)
+  end
+end
+return out
+`;

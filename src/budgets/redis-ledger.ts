@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { BudgetLedger, CounterState, HoldRef, LedgerCounter, ReserveResult, SettleItem, SettleResult } from './budget-ledger.ts';
-import { RESERVE_LUA, SETTLE_LUA } from './redis-ledger.lua.ts';
+import { PEEK_LUA, RESERVE_LUA, SETTLE_LUA } from './redis-ledger.lua.ts';
 
 interface Script {
   src: string;
@@ -10,6 +10,7 @@ interface Script {
 const script = (src: string): Script => ({ src, sha: createHash('sha1').update(src).digest('hex') });
 const RESERVE = script(RESERVE_LUA);
 const SETTLE = script(SETTLE_LUA);
+const PEEK = script(PEEK_LUA);
 
 /**
  * The ledger shared by every instance: one EVALSHA reserves on every counter of a call or on none.
@@ -52,14 +53,8 @@ export class RedisLedger implements BudgetLedger {
 
   async peek(keys: string[]): Promise<(CounterState | null)[]> {
     if (keys.length === 0) return [];
-    const pipe = this.redis.pipeline();
-    for (const k of keys) pipe.hmget(this.prefix + k, 's', 'r');
-    const res = (await pipe.exec()) ?? [];
-    return res.map(([err, v]) => {
-      if (err) throw err;
-      const [s, r] = v as (string | null)[];
-      return s === null ? null : { spent: Number(s), reserved: Number(r ?? 0) };
-    });
+    const r = (await this.run(PEEK, keys.map((k) => this.prefix + k), [this.now ? this.now() : ''])) as number[];
+    return keys.map((_, i) => (Number(r[2 * i]) < 0 ? null : { spent: Number(r[2 * i]), reserved: Number(r[2 * i + 1]) }));
   }
 
   /** EVALSHA, loading the script on NOSCRIPT (first use, or after a Redis restart or SCRIPT FLUSH). */

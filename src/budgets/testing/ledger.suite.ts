@@ -81,6 +81,7 @@ export function runLedgerSuite(name: string, make: (clock: LedgerClock) => Promi
       const live = await reserve([counter('l', 100, 30)], 120_000);
       assert.equal((await reserve([counter('l', 100, 20)])).ok, false);
       clock.advance(31_000);
+      assert.deepEqual(await ledger.peek(['l']), [{ spent: 0, reserved: 30 }], 'an expired lease is not shown as reserved');
       // The dead call's 60 is back; the live call's 30 is still held.
       const r = await reserve([counter('l', 100, 70)]);
       assert.deepEqual(r.ok && r.states, [{ spent: 0, reserved: 100 }]);
