@@ -6,30 +6,27 @@ import type { BudgetPeriod } from './period-math.ts';
 
 export const DEFAULT_THRESHOLDS = [50, 80, 90, 100];
 
-export interface BudgetDef {
+/** What budgets and quotas share: whose they are and how their periods run. */
+interface OwnedLimit {
   id: string;
   orgId: string;
   ownerType: OwnerType;
   ownerId: string;
   period: BudgetPeriod;
   timezone: string;
+  createdAt: number;
+}
+
+export interface BudgetDef extends OwnedLimit {
   amountNano: number;
   rollover: boolean;
   thresholds: number[];
   action: 'BLOCK' | 'ALERT';
-  createdAt: number;
 }
 
-export interface QuotaDef {
-  id: string;
-  orgId: string;
-  ownerType: OwnerType;
-  ownerId: string;
-  period: BudgetPeriod;
-  timezone: string;
+export interface QuotaDef extends OwnedLimit {
   metric: QuotaMetric;
   limit: number;
-  createdAt: number;
 }
 
 export interface OrgLimits {

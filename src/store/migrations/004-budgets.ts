@@ -1,4 +1,13 @@
-import type { Kysely } from 'kysely';
+import type { CreateTableBuilder, Kysely } from 'kysely';
+
+/** The columns budgets and quotas share: whose limit it is and how its periods run. */
+const owned = <T extends string>(t: CreateTableBuilder<T>) => t
+  .addColumn('id', 'text', (c) => c.primaryKey())
+  .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+  .addColumn('owner_type', 'text', (c) => c.notNull())
+  .addColumn('owner_id', 'text', (c) => c.notNull())
+  .addColumn('period', 'text', (c) => c.notNull())
+  .addColumn('timezone', 'text', (c) => c.notNull());
 
 /**
  * Budgets, quotas, their threshold alerts, organisation webhooks and the webhook outbox
@@ -7,13 +16,7 @@ import type { Kysely } from 'kysely';
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   const s = db.schema;
-  await s.createTable('budgets')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
-    .addColumn('owner_type', 'text', (c) => c.notNull())
-    .addColumn('owner_id', 'text', (c) => c.notNull())
-    .addColumn('period', 'text', (c) => c.notNull())
-    .addColumn('timezone', 'text', (c) => c.notNull())
+  await owned(s.createTable('budgets'))
     .addColumn('amount_nano_usd', 'bigint', (c) => c.notNull())
     .addColumn('rollover', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('thresholds', 'text', (c) => c.notNull())
@@ -23,13 +26,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await s.createIndex('budgets_org_owner').on('budgets').columns(['organisation_id', 'owner_type', 'owner_id']).execute();
 
-  await s.createTable('quotas')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
-    .addColumn('owner_type', 'text', (c) => c.notNull())
-    .addColumn('owner_id', 'text', (c) => c.notNull())
-    .addColumn('period', 'text', (c) => c.notNull())
-    .addColumn('timezone', 'text', (c) => c.notNull())
+  await owned(s.createTable('quotas'))
     .addColumn('metric', 'text', (c) => c.notNull())
     .addColumn('limit_value', 'bigint', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
