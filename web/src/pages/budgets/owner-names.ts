@@ -15,7 +15,12 @@ export function useOwnerNames(orgId: string) {
   for (const u of users.data?.items ?? []) names.set(u.id, u.name || u.email);
   for (const k of keys.data?.items ?? []) names.set(k.id, k.name ?? k.maskedKey);
   return {
-    name: (type: OwnerType, id: string) => (type === 'ORGANISATION' ? 'Whole organisation' : names.get(id) ?? id.slice(0, 8)),
+    name: (type: OwnerType, id: string) => {
+      if (type === 'ORGANISATION') return 'Whole organisation';
+      const loaded = teams.isSuccess && users.isSuccess && keys.isSuccess;
+      // A budget outlives the record it was set on (it no longer applies to anything).
+      return names.get(id) ?? (loaded ? `Deleted ${OWNER_LABEL[type].toLowerCase()}` : '…');
+    },
     options: (type: OwnerType) => {
       if (type === 'TEAM') return (teams.data?.items ?? []).map((t) => ({ value: t.id, label: t.name }));
       if (type === 'USER') return (users.data?.items ?? []).map((u) => ({ value: u.id, label: u.name ? `${u.name} (${u.email})` : u.email }));
