@@ -12,6 +12,7 @@ import type { PolicyEngine, ClientIpResolver } from './policy/index.ts';
 import type { ResponseItemStore } from './surfaces/openai/response-items.ts';
 import type { RoutingRuntime } from './routing/routing-runtime.ts';
 import type { Tracer } from './ops/tracing/span-handle.ts';
+import type { BudgetsRuntime } from './budgets/index.ts';
 
 /** Everything the route groups depend on, built once in main.ts (or a test). */
 export interface AppDeps {
@@ -36,4 +37,6 @@ export interface AppDeps {
   invalidate(e: InvalidationEvent): Promise<void>;
   /** OpenTelemetry tracing; undefined (nothing loaded) unless OTEL_EXPORTER_OTLP_ENDPOINT is set. */
   tracer?: Tracer;
+  /** Budgets and quotas: definitions cache, ledger, alerts and the webhook dispatcher. */
+  budgets: BudgetsRuntime;
 }

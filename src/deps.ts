@@ -21,12 +21,13 @@ import { createClientIpResolver, createPolicyEngine } from './policy/index.ts';
 import { ResponseItemStore } from './surfaces/openai/response-items.ts';
 import { createRoutingRuntime } from './routing/routing-runtime.ts';
 import { loadTracer } from './ops/tracing/index.ts';
+import { createBudgets } from './budgets/index.ts';
 
 /**
  * Builds every shared part from the configuration: store (migrated), vault (master key checked),
  * cache tiers and invalidation bus, usage writer. Used by main.ts and by tests alike.
  */
-export async function createDeps(config: Readonly<Config>, opts: { logger?: Logger; metrics?: Metrics } = {}): Promise<AppDeps & { close(): Promise<void> }> {
+export async function createDeps(config: Readonly<Config>, opts: { logger?: Logger; metrics?: Metrics; budgetClock?: () => number } = {}): Promise<AppDeps & { close(): Promise<void> }> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const metrics = opts.metrics ?? new Metrics();
   const store = openStore({ databaseUrl: config.databaseUrl, schema: config.DATABASE_SCHEMA });
@@ -67,6 +68,10 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
       onRedisError: () => metrics.redisError(),
     });
     const tracer = await loadTracer(config.otel, (err) => logger.warn({ err }, 'trace export failed'));
+    const budgets = createBudgets({
+      db: store.db, bus, vault, logger, redis, redisPrefix: config.REDIS_KEY_PREFIX, allowPrivate: config.ODOCK_ALLOW_PRIVATE_UPSTREAMS, now: opts.budgetClock,
+      webhookPollMs: config.WEBHOOK_POLL_MS, webhookRetryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+    });
 
     const invalidate = async (e: InvalidationEvent) => {
       // Shared tier first, then every instance's in-process tier, then the shared tier again in
@@ -80,10 +85,11 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
     };
 
     return {
-      config, store, vault, bus, redis, keyLookup, orgRoutes, metrics, logger, usage, policy, clientIp, responseItems, routing, invalidate, tracer,
+      config, store, vault, bus, redis, keyLookup, orgRoutes, metrics, logger, usage, policy, clientIp, responseItems, routing, invalidate, tracer, budgets,
       async close() {
         await tracer?.shutdown().catch(() => {});
         await policy.releaseAll().catch(() => {});
+        await budgets.close();
         await usage.close();
         await usageWorker?.close();
         await bus.close();

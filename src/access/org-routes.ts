@@ -37,6 +37,8 @@ export interface McpServerRoute {
   authConfig: Record<string, unknown>;
   allowedTools: string[];
   blockedTools: string[];
+  /** Price of one tool call in nano-USD, counted in budgets (0: free). */
+  priceNanoUsd: number;
   /** Decrypted upstream auth secret (bearer token, basic password, OAuth2 client secret) or null. */
   authSecret(): string | null;
   /** Decrypted STDIO environment, or {}. */
@@ -118,6 +120,7 @@ export class OrgRoutes {
         id: s.id, slug: s.slug, name: s.name, enabled: !!s.enabled, transport: s.transport, endpointUrl: s.endpoint_url,
         command: s.command, args: json.parse(s.args, []), authType: s.auth_type, authConfig: json.parse(s.auth_config, {}),
         allowedTools: json.parse(s.allowed_tools, []), blockedTools: json.parse(s.blocked_tools, []), updatedAt: s.updated_at,
+        priceNanoUsd: Number(s.price_nano_usd ?? 0),
         authSecret() {
           if (authSecret === undefined) {
             authSecret = s.auth_ciphertext ? vault.decrypt(s.auth_ciphertext, { organisationId: orgId, recordId: s.id, purpose: 'mcp_auth' }) : null;

@@ -24,6 +24,9 @@ import { apiDocsRoutes } from './shared/api-docs/api-docs.routes.ts';
 import { tryOutRoutes } from './try-out/try-out.routes.ts';
 import type { GatewayRuntime } from '../gateway/gateway-call.ts';
 import { ssoRoutes } from './sso/sso.routes.ts';
+import { budgetRoutes } from './budgets/budgets.routes.ts';
+import { quotaRoutes } from './quotas/quotas.routes.ts';
+import { webhookRoutes } from './webhooks/webhooks.routes.ts';
 
 /** The admin API route group: its own auth (operator session or access token), JSON errors. */
 export async function adminRoutes(app: FastifyInstance, opts: { gateway?: GatewayRuntime } = {}): Promise<void> {
@@ -56,6 +59,9 @@ export async function adminRoutes(app: FastifyInstance, opts: { gateway?: Gatewa
   await app.register(routingRuleRoutes);
   if (opts.gateway) await app.register(tryOutRoutes(opts.gateway));
   await app.register(ssoRoutes);
+  await app.register(budgetRoutes);
+  await app.register(quotaRoutes);
+  await app.register(webhookRoutes);
   await app.register(openapiRoutes(routes));
   await app.register(apiDocsRoutes);
 }

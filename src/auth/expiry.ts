@@ -13,7 +13,7 @@ export function isValidTimezone(tz: string): boolean {
 }
 
 /** The zone's offset from UTC at an instant, in ms (local − UTC). */
-function offsetAt(ts: number, tz: string): number {
+export function offsetAt(ts: number, tz: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
   }).formatToParts(new Date(ts));

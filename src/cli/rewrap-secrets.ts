@@ -6,6 +6,7 @@ import { storedSecretRepo, type StoredSecretsTx } from '../store/repos/stored-se
 import { Vault, generateMasterKeyText, parseMasterKey, type MasterKey, type SecretContext } from '../crypto/envelope.ts';
 import { MasterKeyError, canaryContext, checkMasterKey } from '../crypto/master-key.ts';
 import { metaRepo } from '../store/repos/meta.repo.ts';
+import { webhookSecretContext } from '../budgets/webhook-dispatcher.ts';
 
 export interface RewrapCounts {
   providerKeys: number;
@@ -13,6 +14,7 @@ export interface RewrapCounts {
   mcpEnv: number;
   pendingApiKeys: number;
   canary: number;
+  webhookSecrets: number;
 }
 
 export interface RewrapResult {
@@ -44,7 +46,7 @@ function currentKey(config: Readonly<Config>): { key: MasterKey; file?: string }
 
 /**
  * Re-wraps every stored secret under a new master key in one transaction: provider keys, MCP
- * upstream auth and env, API key secrets not yet revealed, and the master-key canary. Each secret
+ * upstream auth and env, API key secrets not yet revealed, webhook signing secrets, and the master-key canary. Each secret
  * is first decrypted with its own record binding, so a damaged one stops the run before anything
  * is written, instead of being carried over unreadable.
  */
@@ -87,7 +89,7 @@ export async function rewrapSecrets(config: Readonly<Config>): Promise<RewrapRes
 }
 
 async function rewrapAll(tx: StoredSecretsTx, old: Vault, next: MasterKey): Promise<RewrapCounts> {
-  const counts: RewrapCounts = { providerKeys: 0, mcpAuth: 0, mcpEnv: 0, pendingApiKeys: 0, canary: 0 };
+  const counts: RewrapCounts = { providerKeys: 0, mcpAuth: 0, mcpEnv: 0, pendingApiKeys: 0, canary: 0, webhookSecrets: 0 };
   const move = (stored: string, ctx: SecretContext, what: string): string => {
     if (keyIdOf(stored) !== old.keyId) throw new MasterKeyError(`${what} is encrypted under master key id ${keyIdOf(stored)}, not the current ${old.keyId}; nothing was changed`);
     try {
@@ -119,6 +121,10 @@ async function rewrapAll(tx: StoredSecretsTx, old: Vault, next: MasterKey): Prom
     const pending = move(r.pending_secret, { organisationId: r.organisation_id, recordId: r.id, purpose: 'api_key_pending' }, `API key ${r.id}`);
     await tx.setPendingSecret(r.id, pending);
     counts.pendingApiKeys++;
+  }
+  for (const r of await tx.webhooks()) {
+    await tx.setWebhookSecret(r.id, move(r.secret_ciphertext, webhookSecretContext(r.organisation_id, r.id), `webhook ${r.id} secret`));
+    counts.webhookSecrets++;
   }
   const canary = await tx.canary();
   if (canary) {

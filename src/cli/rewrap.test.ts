@@ -11,6 +11,7 @@ import { loadConfig } from '../config/env.ts';
 import { rewrapSecrets } from './rewrap-secrets.ts';
 import { generateMasterKeyText, parseMasterKey } from '../crypto/envelope.ts';
 import { hashKey } from '../auth/key-format.ts';
+import { webhookSecretContext } from '../budgets/webhook-dispatcher.ts';
 
 /** Runs `npm run rewrap-secrets` as an operator would, against an instance's storage. */
 function rewrapCli(odock: TestOdock, env: Record<string, string>) {
@@ -25,6 +26,7 @@ interface Stored {
   mcpSecret: string;
   mcpEnv: Record<string, string>;
   unrevealedKeyId: string;
+  webhookSecret: string;
 }
 
 async function storeSecrets(odock: TestOdock): Promise<Stored> {
@@ -43,7 +45,9 @@ async function storeSecrets(odock: TestOdock): Promise<Stored> {
   const envCiphertext = odock.deps.vault.encrypt(JSON.stringify(mcpEnv), { organisationId: orgId, recordId: local.id, purpose: 'mcp_env' });
   await odock.deps.store.db.updateTable('mcp_servers').set({ env_ciphertext: envCiphertext }).where('id', '=', local.id).execute();
   const unrevealed = await admin.ok('POST', `${base}/api-keys`, { type: 'ORGANISATION', name: 'not yet revealed' });
-  return { orgId, providerSecret, mcpSecret, mcpEnv, unrevealedKeyId: unrevealed.id };
+  const webhookSecret = `whsec-rewrap-${crypto.randomUUID()}`;
+  await admin.ok('POST', `${base}/webhooks`, { url: 'https://hooks.example.test/odock', secret: webhookSecret });
+  return { orgId, providerSecret, mcpSecret, mcpEnv, unrevealedKeyId: unrevealed.id, webhookSecret };
 }
 
 /** Every secret decrypts on an instance started with the new key, bound to its own record. */
@@ -56,6 +60,8 @@ async function assertAllReadable(odock: TestOdock, s: Stored) {
   assert.equal(vault.decrypt(remote.auth_ciphertext!, { organisationId: s.orgId, recordId: remote.id, purpose: 'mcp_auth' }), s.mcpSecret);
   const local = await db.selectFrom('mcp_servers').selectAll().where('slug', '=', 'local').executeTakeFirstOrThrow();
   assert.deepEqual(JSON.parse(vault.decrypt(local.env_ciphertext!, { organisationId: s.orgId, recordId: local.id, purpose: 'mcp_env' })), s.mcpEnv);
+  const hook = await db.selectFrom('webhooks').selectAll().executeTakeFirstOrThrow();
+  assert.equal(vault.decrypt(hook.secret_ciphertext, webhookSecretContext(s.orgId, hook.id)), s.webhookSecret);
   // The key that was never revealed can still be revealed once, and it is the stored hash's key.
   const admin = await AdminClient.login(odock.url);
   const revealed = await admin.ok('POST', `/api/organisations/${s.orgId}/api-keys/${s.unrevealedKeyId}/reveal`);
@@ -102,8 +108,8 @@ for (const dialect of DIALECTS) {
 
     const run = rewrapCli(first, { ODOCK_NEW_MASTER_KEY: newKey });
     assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stdout, /Re-wrapped 5 stored secrets/);
-    assert.match(run.stdout, /provider keys 1, MCP auth 1, MCP env 1, unrevealed API keys 1, canary 1/);
+    assert.match(run.stdout, /Re-wrapped 6 stored secrets/);
+    assert.match(run.stdout, /provider keys 1, MCP auth 1, MCP env 1, unrevealed API keys 1, webhook secrets 1, canary 1/);
     assert.ok(!run.stdout.includes(newKey) && !run.stderr.includes(newKey), 'the key is not printed');
 
     await assertNoneUnder(first, oldId);
@@ -137,7 +143,7 @@ test('rewrap-secrets in embedded mode replaces the data-directory key file', asy
 
   const run = rewrapCli(first, {});
   assert.equal(run.status, 0, run.stderr);
-  assert.match(run.stdout, /Re-wrapped 5 stored secrets/);
+  assert.match(run.stdout, /Re-wrapped 6 stored secrets/);
   assert.ok(run.stdout.includes(keyFile));
   const newText = readFileSync(keyFile, 'utf8').trim();
   assert.notEqual(newText, oldText);

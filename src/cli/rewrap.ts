@@ -13,7 +13,7 @@ async function main(): Promise<number> {
     const r = await rewrapSecrets(config);
     const c = r.counts;
     console.log(`Re-wrapped ${r.total} stored secrets from master key id ${r.fromKeyId} to ${r.toKeyId}:`);
-    console.log(`  provider keys ${c.providerKeys}, MCP auth ${c.mcpAuth}, MCP env ${c.mcpEnv}, unrevealed API keys ${c.pendingApiKeys}, canary ${c.canary}`);
+    console.log(`  provider keys ${c.providerKeys}, MCP auth ${c.mcpAuth}, MCP env ${c.mcpEnv}, unrevealed API keys ${c.pendingApiKeys}, webhook secrets ${c.webhookSecrets}, canary ${c.canary}`);
     if (r.keyFile) console.log(`  the new key is in ${r.keyFile}; restart Odock to use it.`);
     else console.log('  now set ODOCK_MASTER_KEY to the new key on every instance and restart them; the old key no longer opens anything.');
     return 0;

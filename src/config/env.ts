@@ -58,6 +58,9 @@ const EnvSchema = z.object({
   RESPONSES_ITEM_TTL_SECONDS: seconds.default(3600),
   /** How long a deployment rests after a 429, 5xx or timeout that carried no Retry-After. */
   ROUTING_COOLDOWN_SECONDS: seconds.default(30),
+  /** Budget alert webhooks: how often the outbox is polled, and the first retry delay (doubling after each failure). */
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
   /** Company sign-in and OpenTelemetry (sso-env.ts). */
   ...ssoEnvShape,
 }).superRefine((env, ctx) => {

@@ -18,7 +18,6 @@ import type { GatewayRequest } from './gateway-request.ts';
 import type { GatewayRuntime } from './gateway-call.ts';
 
 const MAX_ERROR_BODY = 256 * 1024;
-const NO_USAGE = { inputTokens: 0, outputTokens: 0 };
 
 /** What the loop leaves for the caller, filled as it goes (so a failure still reports its attempts). */
 export interface AttemptState {
@@ -99,7 +98,7 @@ export async function sendWithRouting(
     if (admittedModel !== target.modelId) {
       const previous = state.admission;
       state.admission = undefined;
-      if (previous) await previous.abort(NO_USAGE);
+      if (previous) await previous.release();
       state.admission = await admitCandidate(deps, req, auth, target, r);
       admittedModel = target.modelId;
     }

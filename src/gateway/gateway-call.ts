@@ -20,7 +20,7 @@ import type { UpstreamCall } from '../upstream/upstream-call.ts';
 import type { UpstreamResponse } from '../upstream/client.ts';
 import { buildUpstreamCall, createStreamTranslator, translateResponse } from './translate.ts';
 import type { GatewayRequest } from './gateway-request.ts';
-import { inSpan, type SpanHandle } from '../ops/tracing/span-handle.ts';
+import type { SpanHandle } from '../ops/tracing/span-handle.ts';
 import { startUpstreamSpan, traceOutcome, traceRoute } from '../ops/tracing/gateway-spans.ts';
 
 const MAX_UPSTREAM_BODY = 64 * 1024 * 1024;
@@ -71,7 +71,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     let call: UpstreamCall;
     let res: UpstreamResponse;
     if (route.routing === undefined) {
-      ticket = await inSpan(req.span, 'gateway.policy', () => admitCandidate(deps, req, auth!, route!, r));
+      ticket = await admitCandidate(deps, req, auth, route, r);
       call = buildUpstreamCall(r.format, r.body, {
         providerType: route.provider.type, baseUrl: route.provider.baseUrl, apiKey: route.secret(), slug: route.slug, config: route.provider.config,
       }, { stream: r.stream, requestedModel: route.name, clientHeaders: req.headers, maxOutputTokens: ticket.maxTokensCap });
@@ -177,11 +177,15 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
     }
     reply.raw.off('close', onClose);
     const elapsed = performance.now() - t0;
-    if (ticket) void (errorCode === null ? ticket.complete(toTokenUsage(usage)) : ticket.abort(toTokenUsage(usage)));
+    if (ticket) void (errorCode === null ? ticket.policy.complete(toTokenUsage(usage)) : ticket.policy.abort(toTokenUsage(usage)));
     if (status === 200 && reply.statusCode >= 400) status = reply.statusCode;
     upstreamSpan?.end(errorCode);
     traceOutcome(req.span, usage, status, errorCode, auth);
     deps.metrics.request(request.format, route?.provider.type ?? 'none', status, errorCode ?? 'ok', elapsed / 1000);
+    const costNano = route ? costNanoUsd(route.pricing, usage) : 0;
+    // A call that failed before the provider answered gives its reservation back; a stream cut
+    // after its first byte is charged at least its reservation (budget-gate.ts); else what it used.
+    if (ticket) void (ttft !== null || errorCode === null || usage.inputTokens + usage.outputTokens > 0 ? ticket.budget.settle(costNano, usage, errorCode !== null && ttft !== null) : ticket.budget.release());
     if (auth) {
       const rc = routed ? routingColumns(routed) : NOT_ROUTED;
       deps.usage.record({
@@ -189,7 +193,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
         provider_id: route?.provider.id ?? null, provider_type: route?.provider.type ?? null, model_id: route?.modelId ?? null,
         model_name: route?.name ?? (typeof request.model === 'string' ? request.model.slice(0, 200) : null), upstream_slug: route?.slug ?? null,
         surface: request.usageSurface ?? request.format, input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, cached_tokens: usage.cachedTokens,
-        reasoning_tokens: usage.reasoningTokens, cost_nano_usd: route ? costNanoUsd(route.pricing, usage) : 0,
+        reasoning_tokens: usage.reasoningTokens, cost_nano_usd: costNano,
         latency_ms: Math.round(elapsed), ttft_ms: ttft === null ? null : Math.round(ttft), status, error_code: errorCode, streamed: request.stream ? 1 : 0,
         attempts: rc.attempts, rerouted: rc.rerouted,
       });

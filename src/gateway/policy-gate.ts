@@ -18,7 +18,7 @@ export function scopesOf(auth: ResolvedAuth, route: Pick<ModelRoute, 'modelId' |
 
 /** What the upstream call carries when neither the client nor a policy sets a budget (Anthropic needs
  *  max_tokens, so its format sends a default: provider config defaultMaxTokens). */
-function defaultOutputTokens(route: ModelRoute): number | undefined {
+export function defaultOutputTokens(route: ModelRoute): number | undefined {
   return upstreamFormat(familyOf(route.provider.type), 'chat').upstream?.defaultOutputTokens(route.provider.config);
 }
 

@@ -44,7 +44,7 @@ export async function proxyBridge(call: McpCall, post: ParsedPost | null): Promi
     return;
   }
 
-  const s = screen(post!.messages, post!.sizes, call.rules, log);
+  const s = screen(post!.messages, post!.sizes, call.rules, log, call.budget?.refusal);
   const headers: Record<string, string> = {};
   if (!session) {
     const init = s.forward.some((m) => m.method === 'initialize' && kindOf(m) === 'request');

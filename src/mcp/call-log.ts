@@ -11,6 +11,8 @@ export interface CallEntry {
   status: number;
   errorCode: string | null;
   blocked: boolean;
+  /** What the call cost (a priced tool call), nano-USD. */
+  costNano?: number;
   /** performance.now() when its answer was written; the flush time otherwise. */
   endedAt?: number;
 }
@@ -84,6 +86,7 @@ export class CallLog {
         error_code: e.errorCode,
         blocked: e.blocked ? 1 : 0,
         latency_ms: Math.max(0, Math.round((e.endedAt ?? now) - this.t0)),
+        cost_nano_usd: e.costNano ?? 0,
       });
     });
   }

@@ -21,7 +21,7 @@ export async function proxyHttp(call: McpCall, post: ParsedPost | null): Promise
   const method = call.req.method as 'GET' | 'POST' | 'DELETE';
 
   if (method === 'POST') {
-    const s = screen(post!.messages, post!.sizes, call.rules, call.log);
+    const s = screen(post!.messages, post!.sizes, call.rules, call.log, call.budget?.refusal);
     if (s.forward.length === 0) return answerLocally(call, s, post!.batch);
     const body = JSON.stringify(post!.batch ? s.forward : s.forward[0]);
     const res = await send(call, { method, body, upstreamSession, bodyTimeoutMs: 0 });

@@ -56,7 +56,7 @@ export function parseRpcBody(body: unknown): { messages: RpcMessage[]; batch: bo
  * in `data.code`, so a client can tell a gateway refusal from the server's own errors.
  */
 export function rpcError(id: RpcId | null | undefined, rpcCode: number, err: GatewayError): RpcMessage {
-  return { jsonrpc: '2.0', id: id ?? null, error: { code: rpcCode, message: err.message, data: { code: err.code } } };
+  return { jsonrpc: '2.0', id: id ?? null, error: { code: rpcCode, message: err.message, data: { code: err.code, ...err.extra } } };
 }
 
 export function rpcResult(id: RpcId, result: Record<string, unknown>): RpcMessage {

@@ -6,6 +6,7 @@ import type { ToolRules } from './tool-rules.ts';
 import type { SessionRef } from './session-token.ts';
 import type { McpGateway } from './mcp-gateway.ts';
 import type { RpcMessage } from './jsonrpc.ts';
+import type { ToolCallBudget } from './mcp-budget.ts';
 
 /** One authorised MCP request on its way to a server. */
 export interface McpCall {
@@ -22,6 +23,8 @@ export interface McpCall {
   signal: AbortSignal;
   /** The session the client named (already opened for this key and server), if any. */
   session: SessionRef | null;
+  /** The priced tool calls' budget reservation, or the refusal they get (mcp-budget.ts). */
+  budget?: ToolCallBudget;
 }
 
 export interface ParsedPost {

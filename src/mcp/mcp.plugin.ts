@@ -16,6 +16,7 @@ import { scopesOf } from '../gateway/policy-gate.ts';
 import { gatewayAuthHook } from '../gateway/gateway-auth.ts';
 import { jsonDepthExceeds, tooDeepError } from '../surfaces/json-body.ts';
 import type { PolicyHandle } from '../policy/index.ts';
+import { reserveToolCalls, settleToolCalls, type ToolCallBudget } from './mcp-budget.ts';
 
 /**
  * `GET|POST|DELETE /v1/mcp/{slugOrId}`: the MCP gateway (streamable HTTP, MCP 2025-03-26 and
@@ -64,6 +65,8 @@ async function handle(mcp: McpGateway, deps: AppDeps, req: FastifyRequest<{ Para
   let post: ParsedPost | null = null;
   let policy: PolicyHandle | undefined;
   let releaseStream: (() => void) | undefined;
+  let budget: ToolCallBudget | undefined;
+  let priced: McpServerRoute | undefined;
   try {
     checkOrigin(req);
     const rawKey = req.gatewayAuth?.rawKey ?? extractCredential(req.headers, req.query, false);
@@ -94,7 +97,9 @@ async function handle(mcp: McpGateway, deps: AppDeps, req: FastifyRequest<{ Para
     // Unknown, forged, or another key's session: 404 tells a client to start a new session.
     if (typeof sid === 'string' && sid.length > 0 && !session) throw new GatewayError('not_found', 'MCP session not found');
 
-    const call: McpCall = { gateway: mcp, req, reply, auth, rawKey: rawKey!, route, rules: toolRulesFor(route), log, signal: ac.signal, session };
+    priced = route;
+    budget = await reserveToolCalls(deps, auth, route, post?.messages);
+    const call: McpCall = { gateway: mcp, req, reply, auth, rawKey: rawKey!, route, rules: toolRulesFor(route), log, signal: ac.signal, session, budget };
     if (route.transport === 'STREAMABLE_HTTP') await proxyHttp(call, post);
     else await proxyBridge(call, post);
   } catch (e) {
@@ -119,6 +124,7 @@ async function handle(mcp: McpGateway, deps: AppDeps, req: FastifyRequest<{ Para
     releaseStream?.();
     if (policy) void policy.complete().catch(() => {});
     reply.raw.off('close', onClose);
+    if (priced) settleToolCalls(deps, priced, log, budget);
     log.flush(deps);
   }
 }

@@ -20,10 +20,10 @@ const blockedError = () => new GatewayError('mcp_tool_blocked', 'This tool is no
 /**
  * Applies the tool rules to every message of a POST, before anything reaches the upstream, and
  * opens one usage entry per message. A tools/call for an unusable tool (or a method that only
- * looks like tools/call or tools/list) is answered with a JSON-RPC error here; a notification
+ * looks like tools/call or tools/list), or a priced one over budget, is answered with a JSON-RPC error here; a notification
  * of that kind is dropped. Everything else is forwarded unchanged.
  */
-export function screen(messages: RpcMessage[], sizes: number[], rules: ToolRules, log: CallLog): Screened {
+export function screen(messages: RpcMessage[], sizes: number[], rules: ToolRules, log: CallLog, budgetRefusal?: GatewayError): Screened {
   const s: Screened = { forward: [], local: [], pending: new Set(), lists: new Set() };
   messages.forEach((m, i) => {
     const kind = kindOf(m);
@@ -49,6 +49,14 @@ export function screen(messages: RpcMessage[], sizes: number[], rules: ToolRules
       entry.blocked = true;
       entry.endedAt = performance.now();
       if (kind === 'request') s.local.push(rpcError(m.id, disguised ? RPC_METHOD_NOT_FOUND : RPC_INVALID_PARAMS, blockedError()));
+      return;
+    }
+    // A priced tool call over budget (mcp-budget.ts) is answered here and never reaches the server.
+    if (budgetRefusal && method === 'tools/call' && kind === 'request') {
+      entry.status = budgetRefusal.status;
+      entry.errorCode = budgetRefusal.code;
+      entry.endedAt = performance.now();
+      s.local.push(rpcError(m.id, RPC_INVALID_REQUEST, budgetRefusal));
       return;
     }
     s.forward.push(m);

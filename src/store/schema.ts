@@ -39,6 +39,7 @@ export interface McpServerTable {
   endpoint_url: string | null; command: string | null; args: string; env_ciphertext: string | null;
   auth_type: string; auth_config: string; auth_ciphertext: string | null; enabled: Bool;
   allowed_tools: string; blocked_tools: string; created_at: string; updated_at: string;
+  price_nano_usd?: number;
 }
 export interface ApiKeyMcpAccessTable { api_key_id: string; mcp_server_id: string; organisation_id: string; created_at: string }
 export interface UsageRecordTable {
@@ -54,6 +55,7 @@ export interface McpUsageRecordTable {
   id: string; request_id: string; organisation_id: string; api_key_id: string | null; mcp_server_id: string | null;
   method: string | null; tool: string | null; bytes_in: number; bytes_out: number; status: number; error_code: string | null;
   blocked: Bool; latency_ms: number; created_at: string;
+  cost_nano_usd?: number;
 }
 export interface AuditLogTable {
   id: string; created_at: string; organisation_id: string | null; actor_type: string; actor_id: string | null; actor_label: string | null;
@@ -73,6 +75,26 @@ export interface ExternalIdentityTable {
   id: string; operator_id: string; provider: string; issuer: string; subject: string; email: string | null; created_at: string; last_login_at: string | null;
 }
 export interface SsoLoginFlowTable { state_hash: string; provider: string; nonce: string; code_verifier: string; link_operator_id: string | null; expires_at: string; created_at: string }
+export interface BudgetTable {
+  id: string; organisation_id: string; owner_type: string; owner_id: string; period: string; timezone: string;
+  amount_nano_usd: number; rollover: Bool; thresholds: string; action: string; created_at: string; updated_at: string;
+}
+export interface QuotaTable {
+  id: string; organisation_id: string; owner_type: string; owner_id: string; period: string; timezone: string;
+  metric: string; limit_value: number; created_at: string; updated_at: string;
+}
+export interface BudgetAlertTable {
+  id: string; organisation_id: string; budget_id: string; period_start: string; threshold: number;
+  spent_nano_usd: number; limit_nano_usd: number; created_at: string;
+}
+export interface WebhookTable {
+  id: string; organisation_id: string; url: string; secret_ciphertext: string; events: string; enabled: Bool; created_at: string; updated_at: string;
+}
+export interface WebhookDeliveryTable {
+  id: string; organisation_id: string; webhook_id: string; event: string; payload: string; status: string; attempts: number;
+  next_attempt_at: string; claimed_by: string | null; claimed_until: string | null; last_status_code: number | null;
+  last_error: string | null; delivered_at: string | null; created_at: string;
+}
 
 export interface Database {
   organisations: OrganisationTable;
@@ -99,4 +121,9 @@ export interface Database {
   routing_rules: RoutingRuleTable;
   external_identities: ExternalIdentityTable;
   sso_login_flows: SsoLoginFlowTable;
+  budgets: BudgetTable;
+  quotas: QuotaTable;
+  budget_alerts: BudgetAlertTable;
+  webhooks: WebhookTable;
+  webhook_deliveries: WebhookDeliveryTable;
 }

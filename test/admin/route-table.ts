@@ -12,6 +12,9 @@ export interface OrgRecords {
   serverId: string;
   deploymentId: string;
   ruleId: string;
+  budgetId: string;
+  quotaId: string;
+  webhookId: string;
 }
 
 export interface Route {
@@ -76,6 +79,12 @@ export function bodyFor(r: Route, ids: OrgRecords): unknown {
     case 'PATCH /deployments/{deploymentId}': return { weight: 5 };
     case 'POST /routing-rules': return { modelId: ids.modelId, candidates: [{ modelId: ids.modelId }] };
     case 'PATCH /routing-rules/{ruleId}': return { maxAttempts: 2 };
+    case 'POST /budgets': return { ownerType: 'API_KEY', ownerId: ids.apiKeyId, period: 'MONTHLY', amountUsd: '1' };
+    case 'PATCH /budgets/{budgetId}': return { amountUsd: '1000' };
+    case 'POST /quotas': return { ownerType: 'TEAM', ownerId: ids.teamId, period: 'DAILY', metric: 'REQUESTS', limit: 1 };
+    case 'PATCH /quotas/{quotaId}': return { limit: 1000 };
+    case 'POST /webhooks': return { url: 'https://hooks.example.test/odock', secret: 'intruder-secret-0001' };
+    case 'PATCH /webhooks/{webhookId}': return { url: 'https://intruder.example.test/odock' };
     default: return r.method === 'GET' || r.method === 'DELETE' ? undefined : {};
   }
 }
@@ -92,9 +101,12 @@ export async function seedRecords(admin: AdminClient, org: { orgId: string; base
   await admin.ok('POST', `${org.base}/api-keys/${key.id}/mcp-access`, { mcpServerIds: [server.id] });
   const deployment = await admin.ok('POST', `${org.base}/models/${modelId}/deployments`, { providerId: org.providerId, providerApiKeyId: org.providerKeyId, slug: 'gpt-4.1' });
   const rule = await admin.ok('POST', `${org.base}/routing-rules`, { modelId, apiKeyId: key.id, candidates: [{ modelId }] });
+  const budget = await admin.ok('POST', `${org.base}/budgets`, { ownerType: 'API_KEY', ownerId: key.id, period: 'MONTHLY', amountUsd: '100' });
+  const quota = await admin.ok('POST', `${org.base}/quotas`, { ownerType: 'TEAM', ownerId: team.id, period: 'DAILY', metric: 'REQUESTS', limit: 1000 });
+  const webhook = await admin.ok('POST', `${org.base}/webhooks`, { url: `https://hooks-${tag}.example.test/odock`, secret: `secret-${tag}-0123456789abcdef` });
   return {
     orgId: org.orgId, teamId: team.id, userId: user.id, providerId: org.providerId, providerKeyId: org.providerKeyId,
-    modelId, apiKeyId: key.id, serverId: server.id, deploymentId: deployment.id, ruleId: rule.id,
+    modelId, apiKeyId: key.id, serverId: server.id, deploymentId: deployment.id, ruleId: rule.id, budgetId: budget.id, quotaId: quota.id, webhookId: webhook.id,
   };
 }
 

@@ -72,10 +72,14 @@ for (const dialect of DIALECTS) {
     // Rotate the revealed key and reveal again, so history rows exist too.
     await admin.ok('POST', `${base}/api-keys/${r.apiKeyId}/rotate`, {});
     const rotated = (await admin.ok('POST', `${base}/api-keys/${r.apiKeyId}/reveal`)).key as string;
-    const secrets = [r.providerSecret, r.virtualKey, rotated, mcpSecret, mcpEnvSecret];
+    // A budget alert webhook's signing secret.
+    const webhookSecret = `whsec-${crypto.randomUUID()}`;
+    const hook = await admin.ok('POST', `${base}/webhooks`, { url: 'https://hooks.example.test/odock', secret: webhookSecret });
+    assert.ok(!JSON.stringify(hook).includes(webhookSecret) && !JSON.stringify(await admin.ok('GET', `${base}/webhooks`)).includes(webhookSecret));
+    const secrets = [r.providerSecret, r.virtualKey, rotated, mcpSecret, mcpEnvSecret, webhookSecret];
 
     const tables = await dumpTables(odock);
-    for (const name of ['provider_keys', 'api_keys', 'mcp_servers', 'api_key_rotations', 'odock_meta']) assert.ok(name in tables, `dump includes ${name}`);
+    for (const name of ['provider_keys', 'api_keys', 'mcp_servers', 'api_key_rotations', 'odock_meta', 'webhooks']) assert.ok(name in tables, `dump includes ${name}`);
     const all = Object.values(tables).join('\n');
     for (const s of secrets) assertAbsent(all, s, 'the database');
     // The dump is not vacuous: it holds the ciphertext and the hashes the gateway needs.

@@ -70,6 +70,8 @@ for (const dialect of DIALECTS) {
         ['POST', `${orgB.base}/models`, { name: 'stolen', slug: 'gpt-4.1', providerId: b.providerId, providerApiKeyId: a.providerKeyId }, 'providerApiKeyId'],
         ['POST', `${orgB.base}/models/batch`, { providerId: a.providerId, providerApiKeyId: a.providerKeyId, slugs: ['gpt-4o'] }, 'providerId'],
         ['PATCH', `${orgB.base}/models/${orgB.models['gpt-4.1']}`, { providerApiKeyId: a.providerKeyId }, 'providerApiKeyId'],
+        ['POST', `${orgB.base}/budgets`, { ownerType: 'API_KEY', ownerId: a.apiKeyId, period: 'MONTHLY', amountUsd: '1' }, 'ownerId'],
+        ['POST', `${orgB.base}/quotas`, { ownerType: 'USER', ownerId: a.userId, period: 'DAILY', metric: 'TOKENS', limit: 1 }, 'ownerId'],
       ];
       for (const [method, path, body, field] of cases) {
         const res = await opB.call(method, path, body);

@@ -101,7 +101,7 @@ describe('try-out endpoints: provider-key test, MCP connection test, playground'
     const before = mcp.seen.length;
     const route = {
       id: 'srv', slug: 'srv', name: 'srv', enabled: true, transport: 'STREAMABLE_HTTP', endpointUrl: mcp.url, command: null, args: [], authType: 'BEARER',
-      authConfig: {}, allowedTools: [], blockedTools: [], authSecret: () => 'mcp-upstream-token-77', env: () => ({}), updatedAt: 'now',
+      authConfig: {}, allowedTools: [], blockedTools: [], authSecret: () => 'mcp-upstream-token-77', env: () => ({}), updatedAt: 'now', priceNanoUsd: 0,
     };
     const test = createMcpServerTester({ orgRoutes: { get: async () => ({ models: new Map(), modelsById: new Map(), mcpBySlug: new Map(), mcpById: new Map([['srv', route]]) }) }, allowPrivate: false });
     const r = await test('org', 'srv');

@@ -24,6 +24,7 @@ import { SettingsPage } from './pages/settings/settings-page.tsx';
 import { TeamDetailPage } from './pages/teams/team-detail-page.tsx';
 import { TeamsPage } from './pages/teams/teams-page.tsx';
 import { UsersPage } from './pages/users/users-page.tsx';
+import { BudgetsPage } from './pages/budgets/budgets-page.tsx';
 
 // The charts library is most of the bundle: load it with the Usage page only.
 const UsagePage = lazy(() => import('./pages/usage/usage-page.tsx').then((m) => ({ default: m.UsagePage })));
@@ -86,6 +87,7 @@ export function App() {
           <Route path="audit-log" element={<AuditLogPage />} />
           <Route path="routing" element={<RoutingPage />} />
           <Route path="playground" element={<PlaygroundPage />} />
+          <Route path="budgets" element={<BudgetsPage />} />
         </Route>
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -30,6 +30,8 @@ const fields = {
   command: z.unknown().optional(), args: z.unknown().optional(), env: z.unknown().optional(),
   authType: z.enum(AUTH_TYPES).optional(), authConfig: authConfig.optional(), authSecret: z.string().min(1).max(10_000).nullable().optional(),
   enabled: z.boolean().optional(), allowedTools: z.array(toolName).max(1000).optional(), blockedTools: z.array(toolName).max(1000).optional(),
+  /** Price of one tool call in USD (decimal string), counted in budgets; null or absent: free. */
+  priceUsd: z.string().max(30).nullable().optional(),
 };
 const Create = z.object(fields).strict();
 const Patch = z.object(fields).partial().strict();

@@ -9,6 +9,15 @@ import { assertSafeBaseUrl } from '../../upstream/ssrf-guard.ts';
 import { STDIO_NAME, stdioNameOf, storedStdioCommand, type StdioAllowlist } from '../../mcp/stdio-allowlist.ts';
 import type { Role } from '../auth/operator-auth.ts';
 import type { Invalidate } from '../shared/service-deps.ts';
+import { parseUsd } from '../../budgets/money.ts';
+
+/** A tool call's price in nano-USD (budgets count it); null or an empty string: free. */
+function toolPrice(text: string | null): number {
+  if (text === null || text.trim() === '') return 0;
+  const n = parseUsd(text);
+  if (n === null) throw new GatewayError('invalid_request', 'priceUsd must be a non-negative decimal string such as "0.002"', { field: 'priceUsd' });
+  return n;
+}
 
 type Transport = 'STREAMABLE_HTTP' | 'SSE' | 'STDIO';
 type AuthType = 'NONE' | 'BEARER' | 'BASIC' | 'OAUTH2';
@@ -17,7 +26,7 @@ export interface McpServerInput {
   name?: string; slug?: string; description?: string | null; transport?: Transport; endpointUrl?: string | null; stdioCommand?: string | null;
   command?: unknown; args?: unknown; env?: unknown;
   authType?: AuthType; authConfig?: { username?: string; tokenUrl?: string; clientId?: string; scope?: string; audience?: string };
-  authSecret?: string | null; enabled?: boolean; allowedTools?: string[]; blockedTools?: string[];
+  authSecret?: string | null; enabled?: boolean; allowedTools?: string[]; blockedTools?: string[]; priceUsd?: string | null;
 }
 type Body = McpServerInput;
 
@@ -120,6 +129,7 @@ export function createMcpServerService({ servers, vault, invalidate, stdio, allo
     if (body.enabled !== undefined) row.enabled = body.enabled ? 1 : 0;
     if (body.allowedTools !== undefined) row.allowed_tools = JSON.stringify(body.allowedTools);
     if (body.blockedTools !== undefined) row.blocked_tools = JSON.stringify(body.blockedTools);
+    if (body.priceUsd !== undefined) row.price_nano_usd = toolPrice(body.priceUsd);
     validate(row, body);
     return row;
   };

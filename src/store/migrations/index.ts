@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-initial.ts';
 import * as m002 from './002-operator-trust.ts';
 import * as m003 from './003-usage-record-ids.ts';
+import * as m004 from './004-budgets.ts';
 import * as m005 from './005-routing.ts';
 import * as m007 from './007-audit-log.ts';
 import * as m008 from './008-external-identities.ts';
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
   '002-operator-trust': m002,
   '003-usage-record-ids': m003,
+  '004-budgets': m004,
   '005-routing': m005,
   '007-audit-log': m007,
   '008-external-identities': m008,

@@ -15,6 +15,9 @@ export interface StoredSecretsTx {
   setPendingSecret(id: string, pending: string): Promise<void>;
   canary(): Promise<string | undefined>;
   setCanary(value: string): Promise<void>;
+  /** Budget alert webhooks' signing secrets. */
+  webhooks(): Promise<Array<{ id: string; organisation_id: string; secret_ciphertext: string }>>;
+  setWebhookSecret(id: string, ciphertext: string): Promise<void>;
 }
 
 function secretsOf(tx: Kysely<Database>): StoredSecretsTx {
@@ -40,6 +43,10 @@ function secretsOf(tx: Kysely<Database>): StoredSecretsTx {
     async setCanary(value) {
       await tx.updateTable('odock_meta').set({ value }).where('key', '=', CANARY_KEY).execute();
     },
+    webhooks: () => tx.selectFrom('webhooks').select(['id', 'organisation_id', 'secret_ciphertext']).execute(),
+    async setWebhookSecret(id, ciphertext) {
+      await tx.updateTable('webhooks').set({ secret_ciphertext: ciphertext }).where('id', '=', id).execute();
+    },
   };
 }
 
@@ -49,7 +56,7 @@ export function storedSecretRepo(db: Kysely<Database>, dialect: Dialect) {
     inTransaction<T>(fn: (secrets: StoredSecretsTx) => Promise<T>): Promise<T> {
       return db.transaction().execute(async (tx) => {
         // Running instances must not write a secret under the old key mid-run (PostgreSQL).
-        if (dialect === 'postgres') await sql`lock table provider_keys, mcp_servers, api_keys, odock_meta in share row exclusive mode`.execute(tx);
+        if (dialect === 'postgres') await sql`lock table provider_keys, mcp_servers, api_keys, odock_meta, webhooks in share row exclusive mode`.execute(tx);
         return fn(secretsOf(tx));
       });
     },

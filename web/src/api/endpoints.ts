@@ -4,6 +4,7 @@ import { ROUTES, type RouteName } from './routes.ts';
 import type {
   AcceptedInvitation, ApiKey, AuditEntry, ApiKeyType, CatalogModel, CreatedInvitation, Invitation, McpAuthConfig, McpServer, McpUsageRecord, Me, Model, OperatorToken, OrgOperatorToken, Organisation, Page,
   Policies, Pricing, Provider, ProviderKey, ProviderSlot, ProviderType, Role, RotatedApiKey, Rotation, Team, UsageRecord, User,
+  Budget, BudgetPeriod, OwnerType, Quota, QuotaMetric, Webhook, WebhookDelivery,
 } from './types.ts';
 
 type Params = Record<string, string>;
@@ -23,6 +24,10 @@ export type McpServerInput = Partial<Omit<McpServer, 'id' | 'hasAuthSecret' | 'h
   authSecret?: string | null;
   env?: Record<string, string> | null;
 };
+
+export interface OwnerFilter extends Query { ownerType?: OwnerType; ownerId?: string }
+export interface BudgetInput { ownerType: OwnerType; ownerId: string; period: BudgetPeriod; timezone?: string; amountUsd: string; rollover?: boolean; thresholds?: number[]; action?: 'BLOCK' | 'ALERT' }
+export interface QuotaInput { ownerType: OwnerType; ownerId: string; period: BudgetPeriod; timezone?: string; metric: QuotaMetric; limit: number }
 
 export const api = {
   login: (email: string, password: string) => call<unknown>('login', undefined, { body: { email, password } }),
@@ -117,6 +122,18 @@ export const api = {
 
   authProviders: () => call<import('./types.ts').AuthProviders>('authProviders'),
   listIdentities: () => call<Page<import('./types.ts').LinkedIdentity>>('listIdentities'),
+  listBudgets: (orgId: string, q?: PageQuery & OwnerFilter) => call<Page<Budget>>('listBudgets', { orgId }, { query: q }),
+  createBudget: (orgId: string, body: BudgetInput) => call<Budget>('createBudget', { orgId }, { body }),
+  updateBudget: (orgId: string, budgetId: string, body: Partial<Omit<BudgetInput, 'ownerType' | 'ownerId'>>) => call<Budget>('updateBudget', { orgId, budgetId }, { body }),
+  deleteBudget: (orgId: string, budgetId: string) => call<unknown>('deleteBudget', { orgId, budgetId }),
+  listQuotas: (orgId: string, q?: PageQuery & OwnerFilter) => call<Page<Quota>>('listQuotas', { orgId }, { query: q }),
+  createQuota: (orgId: string, body: QuotaInput) => call<Quota>('createQuota', { orgId }, { body }),
+  updateQuota: (orgId: string, quotaId: string, body: Partial<Omit<QuotaInput, 'ownerType' | 'ownerId'>>) => call<Quota>('updateQuota', { orgId, quotaId }, { body }),
+  deleteQuota: (orgId: string, quotaId: string) => call<unknown>('deleteQuota', { orgId, quotaId }),
+  listWebhooks: (orgId: string, q?: PageQuery) => call<Page<Webhook>>('listWebhooks', { orgId }, { query: q }),
+  createWebhook: (orgId: string, body: { url: string; secret: string; events?: string[] }) => call<Webhook>('createWebhook', { orgId }, { body }),
+  deleteWebhook: (orgId: string, webhookId: string) => call<unknown>('deleteWebhook', { orgId, webhookId }),
+  listWebhookDeliveries: (orgId: string, webhookId: string, q?: PageQuery) => call<Page<WebhookDelivery>>('listWebhookDeliveries', { orgId, webhookId }, { query: q }),
 };
 
 /** Walks every page of a list (for pickers and charts), up to `max` items. */

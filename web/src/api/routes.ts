@@ -109,6 +109,18 @@ export const ROUTES = {
   explainPolicies: ['GET', `${ORG}/api-keys/{keyId}/policy-explain`],
   authProviders: ['GET', '/api/auth/providers'],
   listIdentities: ['GET', '/api/auth/identities'],
+  listBudgets: ['GET', `${ORG}/budgets`],
+  createBudget: ['POST', `${ORG}/budgets`],
+  updateBudget: ['PATCH', `${ORG}/budgets/{budgetId}`],
+  deleteBudget: ['DELETE', `${ORG}/budgets/{budgetId}`],
+  listQuotas: ['GET', `${ORG}/quotas`],
+  createQuota: ['POST', `${ORG}/quotas`],
+  updateQuota: ['PATCH', `${ORG}/quotas/{quotaId}`],
+  deleteQuota: ['DELETE', `${ORG}/quotas/{quotaId}`],
+  listWebhooks: ['GET', `${ORG}/webhooks`],
+  createWebhook: ['POST', `${ORG}/webhooks`],
+  deleteWebhook: ['DELETE', `${ORG}/webhooks/{webhookId}`],
+  listWebhookDeliveries: ['GET', `${ORG}/webhooks/{webhookId}/deliveries`],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type RouteName = keyof typeof ROUTES;

@@ -264,3 +264,64 @@ export interface AuthProviders {
 
 /** An identity at a company provider linked to one's login (GET /api/auth/identities). */
 export interface LinkedIdentity { id: string; provider: 'oidc' | 'github'; issuer: string; email: string | null; createdAt: string; lastLoginAt: string | null }
+export type OwnerType = 'ORGANISATION' | 'TEAM' | 'USER' | 'API_KEY';
+export type BudgetPeriod = 'DAILY' | 'WEEKLY' | 'MONTHLY' | 'QUARTERLY' | 'TOTAL';
+export type QuotaMetric = 'REQUESTS' | 'TOKENS' | 'INPUT_TOKENS' | 'OUTPUT_TOKENS';
+
+export interface Budget {
+  id: string;
+  ownerType: OwnerType;
+  ownerId: string;
+  period: BudgetPeriod;
+  timezone: string;
+  amountUsd: string;
+  rollover: boolean;
+  thresholds: number[];
+  action: 'BLOCK' | 'ALERT';
+  /** The period's limit: the amount plus what the previous period left, with rollover. */
+  limitUsd: string;
+  spentUsd: string;
+  reservedUsd: string;
+  remainingUsd: string;
+  periodStart: string;
+  resetsAt: string | null;
+  createdAt: string;
+}
+
+export interface Quota {
+  id: string;
+  ownerType: OwnerType;
+  ownerId: string;
+  period: BudgetPeriod;
+  timezone: string;
+  metric: QuotaMetric;
+  limit: number;
+  used: number;
+  reserved: number;
+  remaining: number;
+  periodStart: string;
+  resetsAt: string | null;
+  createdAt: string;
+}
+
+export interface Webhook {
+  id: string;
+  url: string;
+  events: string[];
+  enabled: boolean;
+  createdAt: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  webhookId: string;
+  event: string;
+  status: 'PENDING' | 'DELIVERED' | 'FAILED';
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+  payload: { data?: { threshold?: number; budgetId?: string; spentUsd?: string; limitUsd?: string } };
+}

@@ -3,7 +3,7 @@
 import { AppShell, Burger, Group, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
-  IconChartBar, IconCpu, IconHistory, IconKey, IconMessageChatbot, IconPlugConnected, IconRoute, IconServer2, IconSettings, IconUsers, IconUsersGroup,
+  IconChartBar, IconCoin, IconCpu, IconHistory, IconKey, IconMessageChatbot, IconPlugConnected, IconRoute, IconServer2, IconSettings, IconUsers, IconUsersGroup,
 } from '@tabler/icons-react';
 import { useEffect } from 'react';
 import { NavLink as RouterNavLink, Outlet, useLocation, useParams } from 'react-router-dom';
@@ -21,6 +21,7 @@ const SECTIONS = [
   { path: 'teams', label: 'Teams', icon: IconUsersGroup },
   { path: 'users', label: 'Users', icon: IconUsers },
   { path: 'usage', label: 'Usage', icon: IconChartBar },
+  { path: 'budgets', label: 'Budgets', icon: IconCoin },
   { path: 'routing', label: 'Routing', icon: IconRoute },
   { path: 'playground', label: 'Playground', icon: IconMessageChatbot },
   { path: 'audit-log', label: 'Audit log', icon: IconHistory },

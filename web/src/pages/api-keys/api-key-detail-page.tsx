@@ -1,6 +1,6 @@
 // An API key: tabs Details (Reveal API Key card, details, policies), Model Access, MCP Access,
 // Rotation History; actions Rotate, Revoke / Unrevoke (confirmed), rename and delete.
-import { Alert, Badge, Button, Grid, Group, Menu, Tabs, Text } from '@mantine/core';
+import { Alert, Badge, Button, Grid, Group, Menu, Stack, Tabs, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconBan, IconCircleCheck, IconCpu, IconDots, IconHistory, IconInfoCircle, IconKey, IconPlugConnected, IconRefresh, IconTrash } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
@@ -23,6 +23,7 @@ import { KeyDetailsCard } from './key-details-card.tsx';
 import { RevealCard } from './reveal-card.tsx';
 import { RotateModal } from './rotate-modal.tsx';
 import { RotationHistory } from './rotation-history.tsx';
+import { OwnerLimits } from '../budgets/limit-tables.tsx';
 
 export function ApiKeyDetailPage() {
   return <RecordPage param="keyId" what="API key" queryKey={(o, id) => apiKeyKey(o, id)} fetch={api.getApiKey}>{(k) => <ApiKeyDetail apiKey={k} />}</RecordPage>;
@@ -119,6 +120,9 @@ function ApiKeyDetail({ apiKey: k }: { apiKey: ApiKey }) {
             </Grid.Col>
             <Grid.Col span={12}>
               <PolicyDryRunCard apiKey={k} />
+            </Grid.Col>
+            <Grid.Col span={12}>
+              <Stack gap="lg"><OwnerLimits owner={{ type: 'API_KEY', id: k.id }} /></Stack>
             </Grid.Col>
           </Grid>
         </Tabs.Panel>

@@ -24,6 +24,7 @@ import { formatDateTime, formatRelative } from '../../lib/format.ts';
 import { OrgTokensCard } from './org-tokens-card.tsx';
 import { PasswordCard } from './password-card.tsx';
 import { SignInCard } from './sign-in-card.tsx';
+import { WebhooksCard } from './webhooks-card.tsx';
 
 export function SettingsPage() {
   const { orgId } = useParams();
@@ -36,6 +37,7 @@ export function SettingsPage() {
         <SignInCard />
         <TokensCard />
         {orgId && <AdminOnly><OrgTokensCard orgId={orgId} /></AdminOnly>}
+        {orgId && <WebhooksCard orgId={orgId} />}
       </Stack>
     </>
   );

@@ -19,6 +19,7 @@ import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { useIsAdmin, useOrgId } from '../../hooks/use-session.ts';
 import { formatRelative } from '../../lib/format.ts';
 import { teamsKey } from './teams-page.tsx';
+import { OwnerLimits } from '../budgets/limit-tables.tsx';
 
 const SECTION = { label: 'Teams', path: 'teams' };
 
@@ -88,6 +89,9 @@ function TeamDetail({ team }: { team: Team }) {
         <Grid.Col span={{ base: 12, lg: 5 }}>
           <PoliciesCard scope="team" policies={team.policies} canEdit={isAdmin}
             onSave={async (policies) => qc.setQueryData([...teamsKey(orgId), team.id], await api.updateTeam(orgId, team.id, { policies }))} />
+        </Grid.Col>
+        <Grid.Col span={12}>
+          <Stack gap="lg"><OwnerLimits owner={{ type: 'TEAM', id: team.id }} /></Stack>
         </Grid.Col>
       </Grid>
       <RenameTeamModal team={team} opened={dialog === 'rename'} onClose={() => setDialog(null)} />

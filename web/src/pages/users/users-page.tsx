@@ -1,6 +1,6 @@
 // Users: organisation members and their roles. Console access comes only from an invitation the
 // person accepts, choosing their own password (member = read-only); nobody sets it for them.
-import { Badge, Button, Group, Menu, Select, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Menu, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconDots, IconMailPlus, IconPencil, IconTrash, IconUserPlus, IconUsers } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -17,6 +17,7 @@ import { useFormState, useResetOnOpen } from '../../hooks/use-form-state.ts';
 import { usePagedQuery } from '../../hooks/use-paged-query.ts';
 import { meQueryKey, useIsAdmin, useMe, useOrgId } from '../../hooks/use-session.ts';
 import { formatDateTime } from '../../lib/format.ts';
+import { OwnerLimits } from '../budgets/limit-tables.tsx';
 import { InvitationsCard, InviteModal, ROLE_OPTIONS } from './invitations-card.tsx';
 
 const usersKey = (orgId: string) => ['org', orgId, 'users'] as const;
@@ -32,6 +33,7 @@ export function UsersPage() {
   const setEditing = (u: User | 'new' | null) => setEditingState((prev) => (u === null ? { ...prev, open: false } : { user: u === 'new' ? null : u, open: true }));
   const [deleting, setDeleting] = useState<User | null>(null);
   const [inviting, setInviting] = useState(false);
+  const [limitsOf, setLimitsOf] = useState<User | null>(null);
 
   return (
     <>
@@ -58,19 +60,25 @@ export function UsersPage() {
           { key: 'created', header: 'Added', render: (u) => <Text size="sm" c="dimmed">{formatDateTime(u.createdAt)}</Text> },
           {
             key: 'x', header: '', align: 'right',
-            render: (u) => isAdmin && (
-              <Menu position="bottom-end">
+            render: (u) => (
+              <Group gap={4} justify="flex-end" wrap="nowrap">
+              <Button size="xs" variant="subtle" onClick={() => setLimitsOf(u)}>Budgets</Button>
+              {isAdmin && <Menu position="bottom-end">
                 <Menu.Target><Button size="xs" variant="subtle" color="gray" aria-label={`Actions for ${u.name}`}><IconDots size={16} /></Button></Menu.Target>
                 <Menu.Dropdown>
                   <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => setEditing(u)}>Edit</Menu.Item>
                   <Menu.Item leftSection={<IconTrash size={14} />} color="red" onClick={() => setDeleting(u)}>Remove from organisation</Menu.Item>
                 </Menu.Dropdown>
-              </Menu>
+              </Menu>}
+              </Group>
             ),
           },
         ]}
       />
       {isAdmin && <InvitationsCard />}
+      <Modal opened={limitsOf !== null} onClose={() => setLimitsOf(null)} title={<Text fw={600}>Budgets of {limitsOf?.name}</Text>} size="80rem">
+        {limitsOf && <Stack gap="lg"><OwnerLimits owner={{ type: 'USER', id: limitsOf.id }} /></Stack>}
+      </Modal>
       <UserModal user={editing.user} opened={editing.open} onClose={() => setEditing(null)} />
       <InviteModal opened={inviting} onClose={() => setInviting(false)} />
       <ConfirmDialog
