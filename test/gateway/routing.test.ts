@@ -157,6 +157,31 @@ describe('routing through the gateway', () => {
     }
   });
 
+  it('the fallback candidate is charged to budgets at its own price: over budget there, 402 and it is not called', async () => {
+    const k = await s.key([ids.primary, ids.claude]);
+    const budget = await s.client.ok('POST', `${s.base}/budgets`, { ownerType: 'API_KEY', ownerId: k.id, period: 'MONTHLY', amountUsd: '0.01' });
+    // One dollar per output token: the fallback's worst case (50 tokens) is far over the key's cent.
+    const claude = await s.client.ok('GET', `${s.base}/models/${ids.claude}`);
+    await s.client.ok('PATCH', `${s.base}/models/${ids.claude}`, { pricing: { inputPerMTok: 0, outputPerMTok: 1_000_000 } });
+    try {
+      const before = counts();
+      openai.next({ kind: 'error', status: 500 });
+      const r = await postChat(o.url, k.secret, { model: 'oa-primary', max_tokens: 50 });
+      const body: any = await r.json();
+      assert.equal(r.status, 402, JSON.stringify(body));
+      assert.equal(body.error.code, 'budget_exceeded');
+      assert.equal(counts().openai - before.openai, 1, 'the primary was tried');
+      assert.equal(counts().anthropic, before.anthropic, 'the refused candidate was not called');
+      // The primary's reservation went back when the call moved on: nothing is spent or held.
+      const b = await s.client.ok('GET', `${s.base}/budgets/${budget.id}`);
+      assert.equal(Number(b.spentUsd), 0);
+      assert.equal(Number(b.reservedUsd), 0);
+    } finally {
+      await s.client.ok('PATCH', `${s.base}/models/${ids.claude}`, { pricing: claude.pricing ?? {} });
+      await s.client.ok('DELETE', `${s.base}/budgets/${budget.id}`);
+    }
+  });
+
   it('explain: the order a call would follow and why the ungranted candidate is skipped', async () => {
     const e = await s.client.ok('GET', `${s.base}/api-keys/${key.id}/routing-explain?model=oa-primary`);
     assert.equal(e.allowed, true);
