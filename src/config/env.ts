@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 
 // One schema, validated at boot, frozen. Nothing else reads process.env.
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -55,6 +56,8 @@ const EnvSchema = z.object({
   INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
   /** How long the Responses surface keeps the output items it answered, for later `item_reference`s. */
   RESPONSES_ITEM_TTL_SECONDS: seconds.default(3600),
+  /** Worker processes serving the one port (`auto`: one per core). 1 runs everything in one process. */
+  ODOCK_WORKERS: z.string().regex(/^(auto|[1-9][0-9]{0,2})$/, 'must be auto or a number from 1 to 999').default('1'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -65,6 +68,8 @@ export interface Config extends Env {
   dialect: 'sqlite' | 'postgres';
   trustedProxyCidrs: string[];
   instanceId: string;
+  /** ODOCK_WORKERS resolved: how many worker processes (1 = no cluster). */
+  workers: number;
 }
 
 export class ConfigError extends Error {}
@@ -84,6 +89,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const env = parsed.data;
   const dataDir = resolve(env.ODOCK_DATA_DIR);
   const databaseUrl = env.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'odock.db')}`;
+  const workers = env.ODOCK_WORKERS === 'auto' ? availableParallelism() : Number(env.ODOCK_WORKERS);
+  if (workers > 1 && databaseUrl === 'sqlite::memory:') {
+    throw new ConfigError('Invalid configuration:\n  ODOCK_WORKERS: workers share the database; an in-memory SQLite database cannot be shared');
+  }
   const trustedProxyCidrs = env.TRUSTED_PROXY_CIDRS.split(',').map((s) => s.trim()).filter(Boolean);
   return Object.freeze({
     ...env,
@@ -91,6 +100,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseUrl,
     dialect: databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres',
     trustedProxyCidrs,
+    workers,
     instanceId: env.ODOCK_INSTANCE_ID ?? `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
   } as Config);
 }

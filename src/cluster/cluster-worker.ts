@@ -1,0 +1,45 @@
+import cluster from 'node:cluster';
+import type { Config } from '../config/env.ts';
+import type { SharedParts } from '../deps.ts';
+import { LimiterUnavailableError, type LimiterStore } from '../policy/limiter-store.ts';
+import type { UsageRepo } from '../store/repos/usage.repo.ts';
+import { ClusterBus } from './cluster-bus.ts';
+import { primaryService } from './primary-rpc.ts';
+import type { PrimaryRpcError } from './primary-rpc.ts';
+
+/** The id of this cluster worker (as `x-odock-worker` shows it), or undefined outside a cluster. */
+export function workerId(): string | undefined {
+  return cluster.isWorker && cluster.worker ? String(cluster.worker.id) : undefined;
+}
+
+/**
+ * What a worker takes from the primary (see cluster-primary.ts for why each lives there). With
+ * REDIS_URL the counters and the bus are Redis's, as for separate instances; on PostgreSQL every
+ * worker writes its own usage records (async inserts that never collide: each record is queued in
+ * exactly one worker, under an id generated there).
+ */
+export function sharedPartsForWorker(config: Readonly<Config>): SharedParts {
+  const embedded = !config.REDIS_URL;
+  return {
+    migrated: true,
+    bus: embedded ? new ClusterBus() : undefined,
+    limiter: embedded ? remoteLimiter() : undefined,
+    usageRepo: config.dialect === 'sqlite' ? primaryService<Pick<UsageRepo, 'insertUsage' | 'insertMcpUsage' | 'touchLastUsed'>>('usage') : undefined,
+  };
+}
+
+/** The primary's MemoryLimiter: one set of counters for every worker, so limits stay global. */
+function remoteLimiter(): LimiterStore {
+  const remote = primaryService<LimiterStore>('limiter');
+  // An unreachable primary is an unavailable counter store: the engine applies RATE_LIMIT_REDIS_FAILURE.
+  const unavailable = (e: PrimaryRpcError): never => {
+    throw new LimiterUnavailableError(`limiter in the primary process: ${e.message}`, { cause: e });
+  };
+  return {
+    kind: 'memory',
+    acquire: (checks, leaseId) => remote.acquire(checks, leaseId).catch(unavailable),
+    peek: (checks) => remote.peek(checks).catch(unavailable),
+    finish: (op) => remote.finish(op).catch(unavailable),
+    renew: (keys, leaseId, ttlMs) => remote.renew(keys, leaseId, ttlMs).catch(unavailable),
+  };
+}
