@@ -7,6 +7,7 @@ import { Vault } from '../crypto/envelope.ts';
 import { checkMasterKey, loadMasterKey } from '../crypto/master-key.ts';
 import { bootstrap, type BootstrapResult } from '../admin/auth/bootstrap.service.ts';
 import { MemoryLimiter } from '../policy/memory-limiter.ts';
+import { LoginThrottle } from '../admin/auth/login-throttle.ts';
 import { SqliteUsageWorker } from '../store/sqlite-usage-worker.ts';
 import { createLogger } from '../ops/logger.ts';
 import { startBanner } from '../ops/start-banner.ts';
@@ -19,7 +20,8 @@ import { ClusterBusRelay } from './cluster-bus.ts';
  * workers (node:cluster; the primary accepts connections and hands them round-robin to the
  * workers, all on one port), and hosts what must exist once:
  * - embedded mode (no REDIS_URL): the rate/token/concurrency counters (a MemoryLimiter behind
- *   PrimaryRpcHost), so limits are global, and the invalidation relay (ClusterBusRelay);
+ *   PrimaryRpcHost), so limits are global, the login throttle's counters, and the invalidation
+ *   relay (ClusterBusRelay);
  * - SQLite: the usage writes. SQLite has one writer at a time; N worker threads writing the same
  *   file would queue on its lock (busy_timeout) and each hold a connection and a thread, while one
  *   writer in the primary (the SqliteUsageWorker thread, fed batches over IPC) commits each batch
@@ -42,7 +44,10 @@ export async function runPrimary(config: Readonly<Config>, o: { exec: string; st
 
   const host = new PrimaryRpcHost();
   const relay = config.REDIS_URL ? undefined : new ClusterBusRelay();
-  if (!config.REDIS_URL) host.register('limiter', new MemoryLimiter());
+  if (!config.REDIS_URL) {
+    host.register('limiter', new MemoryLimiter());
+    host.register('login-throttle', new LoginThrottle({ maxFailures: config.LOGIN_MAX_FAILURES, windowSeconds: config.LOGIN_WINDOW_SECONDS }));
+  }
   const usageWriter = store.sqliteFile ? new SqliteUsageWorker({ file: store.sqliteFile }) : undefined;
   if (usageWriter) host.register('usage', usageWriter);
 

@@ -6,6 +6,17 @@ import type { UsageRepo } from '../store/repos/usage.repo.ts';
 import { ClusterBus } from './cluster-bus.ts';
 import { primaryService } from './primary-rpc.ts';
 import type { PrimaryRpcError } from './primary-rpc.ts';
+import type { LoginThrottle } from '../admin/auth/login-throttle.ts';
+
+export type SharedLoginThrottle = Pick<LoginThrottle, 'retryAfter' | 'recordFailure' | 'recordSuccess'>;
+
+/**
+ * Embedded mode in a worker: the primary's login throttle, so N workers do not allow N times
+ * LOGIN_MAX_FAILURES guesses. Undefined elsewhere (with Redis the counters are shared there).
+ */
+export function primaryLoginThrottle(config: Readonly<Config>): SharedLoginThrottle | undefined {
+  return cluster.isWorker && !config.REDIS_URL ? primaryService<SharedLoginThrottle>('login-throttle') : undefined;
+}
 
 /** The id of this cluster worker (as `x-odock-worker` shows it), or undefined outside a cluster. */
 export function workerId(): string | undefined {

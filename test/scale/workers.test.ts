@@ -54,6 +54,16 @@ async function onBothWorkers(url: string, key: string, check: (a: Answer) => voi
   return seen;
 }
 
+/** Right-password logins on fresh connections until both workers answered. */
+async function onBothWorkersLogin(url: string): Promise<Answer[]> {
+  const out: Answer[] = [];
+  for (let i = 0; i < 20 && new Set(out.map((a) => a.worker)).size < 2; i++) {
+    out.push(await fresh(url, 'POST', '/api/auth/login', { body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } }));
+  }
+  assert.equal(new Set(out.map((a) => a.worker)).size, 2, 'both workers answered');
+  return out;
+}
+
 const modes = [
   { name: 'embedded (SQLite, in-process counters in the primary)', env: async () => ({}) },
   {
@@ -85,7 +95,7 @@ for (const mode of modes) {
       fake = await startFakeOpenAI({ apiKey: PROVIDER_KEY });
       odock = await spawnOdock({
         ...env, ODOCK_WORKERS: '2', ODOCK_MASTER_KEY: TEST_MASTER_KEY, ODOCK_ADMIN_EMAIL: ADMIN_EMAIL, ODOCK_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        ODOCK_ALLOW_PRIVATE_UPSTREAMS: 'true', USAGE_FLUSH_INTERVAL_MS: '100', SHUTDOWN_GRACE_MS: '10000',
+        ODOCK_ALLOW_PRIVATE_UPSTREAMS: 'true', USAGE_FLUSH_INTERVAL_MS: '100', SHUTDOWN_GRACE_MS: '10000', LOGIN_MAX_FAILURES: '4',
       });
       s = await setupKey({ url: odock.url } as TestOdock, { baseUrl: fake.url, providerKey: PROVIDER_KEY });
     });
@@ -155,6 +165,22 @@ for (const mode of modes) {
       await waitFor(async () => (await page()).length >= ids.size, 10_000, 100);
       const rows = await page();
       for (const id of ids) assert.equal(rows.filter((u: any) => u.requestId === id).length, 1, id);
+    });
+
+    // Last but one: it blocks logins from this address for the window.
+    it('failed logins are counted once for all workers: the limit is not multiplied by the workers', async (t) => {
+      if (skip) return t.skip(skip);
+      const wrong = { email: ADMIN_EMAIL, password: 'not-the-password' };
+      const failures = [];
+      for (let i = 0; i < 4; i++) failures.push(await fresh(odock.url, 'POST', '/api/auth/login', { body: wrong }));
+      assert.deepEqual(failures.map((f) => f.status), [401, 401, 401, 401]);
+      assert.equal(new Set(failures.map((f) => f.worker)).size, 2, 'both workers counted failures');
+      // Each worker saw two; the fifth attempt is refused on either worker, even with the right password.
+      const refused = await onBothWorkersLogin(odock.url);
+      for (const r of refused) {
+        assert.equal(r.status, 429);
+        assert.equal(r.body.error.code, 'too_many_attempts');
+      }
     });
 
     it('SIGTERM stops every worker and the primary cleanly', async (t) => {
