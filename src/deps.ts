@@ -21,6 +21,7 @@ import { createClientIpResolver, createPolicyEngine } from './policy/index.ts';
 import { ResponseItemStore } from './surfaces/openai/response-items.ts';
 import type { LimiterStore } from './policy/limiter-store.ts';
 import type { UsageRepo } from './store/repos/usage.repo.ts';
+import type { SharedTextStore } from './cache/ttl-text-store.ts';
 
 /**
  * Parts a cluster worker takes from the primary instead of building its own (src/cluster/): the
@@ -32,6 +33,7 @@ export interface SharedParts {
   bus?: InvalidationBus;
   limiter?: LimiterStore;
   usageRepo?: Pick<UsageRepo, 'insertUsage' | 'insertMcpUsage' | 'touchLastUsed'>;
+  responseItems?: SharedTextStore;
 }
 
 /**
@@ -73,7 +75,7 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
       },
     });
     const clientIp = createClientIpResolver(config.trustedProxyCidrs);
-    const responseItems = new ResponseItemStore({ redis, redisPrefix: config.REDIS_KEY_PREFIX, ttlMs: config.RESPONSES_ITEM_TTL_SECONDS * 1000 });
+    const responseItems = new ResponseItemStore({ redis, redisPrefix: config.REDIS_KEY_PREFIX, ttlMs: config.RESPONSES_ITEM_TTL_SECONDS * 1000, shared: shared.responseItems });
 
     const invalidate = async (e: InvalidationEvent) => {
       // Shared tier first, then every instance's in-process tier, then the shared tier again in

@@ -8,6 +8,7 @@ import { checkMasterKey, loadMasterKey } from '../crypto/master-key.ts';
 import { bootstrap, type BootstrapResult } from '../admin/auth/bootstrap.service.ts';
 import { MemoryLimiter } from '../policy/memory-limiter.ts';
 import { LoginThrottle } from '../admin/auth/login-throttle.ts';
+import { TtlTextStore } from '../cache/ttl-text-store.ts';
 import { SqliteUsageWorker } from '../store/sqlite-usage-worker.ts';
 import { createLogger } from '../ops/logger.ts';
 import { startBanner } from '../ops/start-banner.ts';
@@ -20,8 +21,8 @@ import { ClusterBusRelay } from './cluster-bus.ts';
  * workers (node:cluster; the primary accepts connections and hands them round-robin to the
  * workers, all on one port), and hosts what must exist once:
  * - embedded mode (no REDIS_URL): the rate/token/concurrency counters (a MemoryLimiter behind
- *   PrimaryRpcHost), so limits are global, the login throttle's counters, and the invalidation
- *   relay (ClusterBusRelay);
+ *   PrimaryRpcHost), so limits are global, the login throttle's counters, the Responses output
+ *   items (any worker resolves an item_reference), and the invalidation relay (ClusterBusRelay);
  * - SQLite: the usage writes. SQLite has one writer at a time; N worker threads writing the same
  *   file would queue on its lock (busy_timeout) and each hold a connection and a thread, while one
  *   writer in the primary (the SqliteUsageWorker thread, fed batches over IPC) commits each batch
@@ -46,6 +47,7 @@ export async function runPrimary(config: Readonly<Config>, o: { exec: string; st
   const relay = config.REDIS_URL ? undefined : new ClusterBusRelay();
   if (!config.REDIS_URL) {
     host.register('limiter', new MemoryLimiter());
+    host.register('response-items', new TtlTextStore());
     host.register('login-throttle', new LoginThrottle({ maxFailures: config.LOGIN_MAX_FAILURES, windowSeconds: config.LOGIN_WINDOW_SECONDS }));
   }
   const usageWriter = store.sqliteFile ? new SqliteUsageWorker({ file: store.sqliteFile }) : undefined;

@@ -7,6 +7,7 @@ import { ClusterBus } from './cluster-bus.ts';
 import { primaryService } from './primary-rpc.ts';
 import type { PrimaryRpcError } from './primary-rpc.ts';
 import type { LoginThrottle } from '../admin/auth/login-throttle.ts';
+import type { TtlTextStore } from '../cache/ttl-text-store.ts';
 
 export type SharedLoginThrottle = Pick<LoginThrottle, 'retryAfter' | 'recordFailure' | 'recordSuccess'>;
 
@@ -35,6 +36,7 @@ export function sharedPartsForWorker(config: Readonly<Config>): SharedParts {
     migrated: true,
     bus: embedded ? new ClusterBus() : undefined,
     limiter: embedded ? remoteLimiter() : undefined,
+    responseItems: embedded ? primaryService<TtlTextStore>('response-items') : undefined,
     usageRepo: config.dialect === 'sqlite' ? primaryService<Pick<UsageRepo, 'insertUsage' | 'insertMcpUsage' | 'touchLastUsed'>>('usage') : undefined,
   };
 }

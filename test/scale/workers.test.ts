@@ -7,6 +7,8 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_MASTER_KEY, waitFor, type TestOdock }
 import { setupKey, type SetupResult } from '../helpers/setup-flow.ts';
 import { PG_URL, REDIS_URL, dropSchema, needPostgres, needRedis, uniquePrefix, uniqueSchema } from '../helpers/services.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.ts';
+import { startFakeAnthropic } from '../fakes/fake-anthropic.ts';
+import type { FakeUpstream } from '../fakes/fake-server.ts';
 
 const PROVIDER_KEY = 'sk-upstream-workers';
 
@@ -81,7 +83,9 @@ for (const mode of modes) {
   describe(`ODOCK_WORKERS=2, ${mode.name}`, () => {
     let odock: OdockProcess;
     let fake: FakeOpenAI;
+    let anthropic: FakeUpstream;
     let s: SetupResult;
+    let claude: SetupResult;
     let skip: string | undefined;
     let schema: string | undefined;
 
@@ -98,10 +102,13 @@ for (const mode of modes) {
         ODOCK_ALLOW_PRIVATE_UPSTREAMS: 'true', USAGE_FLUSH_INTERVAL_MS: '100', SHUTDOWN_GRACE_MS: '10000', LOGIN_MAX_FAILURES: '4',
       });
       s = await setupKey({ url: odock.url } as TestOdock, { baseUrl: fake.url, providerKey: PROVIDER_KEY });
+      anthropic = await startFakeAnthropic({ apiKey: 'sk-ant-workers' });
+      claude = await setupKey({ url: odock.url } as TestOdock, { providerType: 'ANTHROPIC', baseUrl: anthropic.url, providerKey: 'sk-ant-workers', models: { 'claude-w': { slug: 'claude-sonnet-4-5' } } });
     });
     after(async () => {
       await odock?.stop('SIGKILL');
       await fake?.close();
+      await anthropic?.close();
       if (schema) await dropSchema(schema).catch(() => {});
     });
 
@@ -165,6 +172,22 @@ for (const mode of modes) {
       await waitFor(async () => (await page()).length >= ids.size, 10_000, 100);
       const rows = await page();
       for (const id of ids) assert.equal(rows.filter((u: any) => u.requestId === id).length, 1, id);
+    });
+
+    it('a Responses output item answered by one worker can be referred to through the other', async (t) => {
+      if (skip) return t.skip(skip);
+      const auth = { authorization: `Bearer ${claude.secret}` };
+      const first = await fresh(odock.url, 'POST', '/v1/responses', { headers: auth, body: { model: 'claude-w', input: 'Hello?' } });
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      const item = first.body.output.find((o: any) => o.type === 'message');
+      const next = { model: 'claude-w', input: [{ role: 'user', content: 'Hello?' }, { type: 'item_reference', id: item.id }, { role: 'user', content: 'And?' }] };
+      const seen = new Set<string>();
+      for (let i = 0; i < 20 && !seen.has(`other`); i++) {
+        const r = await fresh(odock.url, 'POST', '/v1/responses', { headers: auth, body: next });
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        if (r.worker !== first.worker) seen.add('other');
+      }
+      assert.ok(seen.has('other'), 'the reference was resolved by the worker that did not answer first');
     });
 
     // Last but one: it blocks logins from this address for the window.

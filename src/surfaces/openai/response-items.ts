@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { GatewayError } from '../../errors/index.ts';
 import { MemoryCache } from '../../cache/memory-cache.ts';
 import { isRedisReady } from '../../cache/redis-client.ts';
+import type { SharedTextStore } from '../../cache/ttl-text-store.ts';
 
 type Json = Record<string, unknown>;
 
@@ -18,7 +19,8 @@ const MAX_L1_ITEM_CHARS = 64 * 1024;
 export class ResponseItemStore {
   private readonly l1 = new MemoryCache<string>(5_000);
 
-  constructor(private readonly o: { redis?: Redis; redisPrefix: string; ttlMs: number }) {}
+  /** `shared`: cluster workers in embedded mode keep the items in the primary, so any worker resolves them. */
+  constructor(private readonly o: { redis?: Redis; redisPrefix: string; ttlMs: number; shared?: SharedTextStore }) {}
 
   private ttlText(): string {
     const minutes = Math.round(this.o.ttlMs / 60_000);
@@ -30,14 +32,17 @@ export class ResponseItemStore {
     if (!Array.isArray(output) || this.o.ttlMs <= 0) return;
     const redis = this.o.redis;
     const multi = redis && isRedisReady(redis) ? redis.multi() : undefined;
+    const shared: Array<[string, string]> = [];
     for (const item of output) {
       if (typeof item !== 'object' || item === null || typeof (item as Json).id !== 'string') continue;
       const text = JSON.stringify(item);
       const k = this.key(keyId, (item as Json).id as string);
       if (text.length <= MAX_L1_ITEM_CHARS) this.l1.set(k, text, this.o.ttlMs);
       multi?.set(k, text, 'PX', this.o.ttlMs);
+      if (this.o.shared) shared.push([k, text]);
     }
     void multi?.exec().catch(() => {});
+    if (shared.length > 0) void this.o.shared!.set(shared, this.o.ttlMs).catch(() => {});
   }
 
   /**
@@ -67,8 +72,9 @@ export class ResponseItemStore {
       else found.set(r.index, text);
     }
     const redis = this.o.redis;
-    if (missing.length > 0 && redis && isRedisReady(redis)) {
-      const texts = await redis.mget(missing.map((r) => this.key(keyId, r.id))).catch(() => [] as Array<string | null>);
+    const l2 = redis && isRedisReady(redis) ? redis : this.o.shared;
+    if (missing.length > 0 && l2) {
+      const texts = await l2.mget(missing.map((r) => this.key(keyId, r.id))).catch(() => [] as Array<string | null>);
       missing.forEach((r, i) => {
         const t = texts[i];
         if (typeof t === 'string') found.set(r.index, t);
