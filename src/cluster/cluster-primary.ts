@@ -9,6 +9,7 @@ import { bootstrap, type BootstrapResult } from '../admin/auth/bootstrap.service
 import { MemoryLimiter } from '../policy/memory-limiter.ts';
 import { LoginThrottle } from '../admin/auth/login-throttle.ts';
 import { TtlTextStore } from '../cache/ttl-text-store.ts';
+import { AggregatorRegistry } from 'prom-client';
 import { SqliteUsageWorker } from '../store/sqlite-usage-worker.ts';
 import { createLogger } from '../ops/logger.ts';
 import { startBanner } from '../ops/start-banner.ts';
@@ -50,6 +51,9 @@ export async function runPrimary(config: Readonly<Config>, o: { exec: string; st
     host.register('response-items', new TtlTextStore());
     host.register('login-throttle', new LoginThrottle({ maxFailures: config.LOGIN_MAX_FAILURES, windowSeconds: config.LOGIN_WINDOW_SECONDS }));
   }
+  // /metrics on any worker: prom-client asks every worker for its registry and sums them.
+  const aggregator = new AggregatorRegistry();
+  host.register('metrics', { text: () => aggregator.clusterMetrics() });
   const usageWriter = store.sqliteFile ? new SqliteUsageWorker({ file: store.sqliteFile }) : undefined;
   if (usageWriter) host.register('usage', usageWriter);
 

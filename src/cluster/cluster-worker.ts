@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { AggregatorRegistry, type Registry } from 'prom-client';
 import type { Config } from '../config/env.ts';
 import type { SharedParts } from '../deps.ts';
 import { LimiterUnavailableError, type LimiterStore } from '../policy/limiter-store.ts';
@@ -55,4 +56,17 @@ function remoteLimiter(): LimiterStore {
     finish: (op) => remote.finish(op).catch(unavailable),
     renew: (keys, leaseId, ttlMs) => remote.renew(keys, leaseId, ttlMs).catch(unavailable),
   };
+}
+
+/**
+ * In a worker: its registry joins prom-client's cluster aggregation (the primary asks every worker for
+ * its metrics over IPC and sums them), and a proxy that asks the primary for the sum. Undefined
+ * outside a cluster.
+ */
+export function clusterMetrics(registry: Registry): { text(): Promise<string> } | undefined {
+  if (!cluster.isWorker) return undefined;
+  // Constructing one is what makes prom-client answer the primary's requests in this process.
+  new AggregatorRegistry();
+  AggregatorRegistry.setRegistries([registry]);
+  return primaryService<{ text(): Promise<string> }>('metrics');
 }

@@ -190,6 +190,25 @@ for (const mode of modes) {
       assert.ok(seen.has('other'), 'the reference was resolved by the worker that did not answer first');
     });
 
+    it('/metrics from either worker counts the requests of both', async (t) => {
+      if (skip) return t.skip(skip);
+      const served = async () => {
+        const byWorker = new Map<string, number>();
+        for (let i = 0; i < 20 && byWorker.size < 2; i++) {
+          const r = await fresh(odock.url, 'GET', '/metrics');
+          const total = [...String(r.body).matchAll(/^odock_requests_total\{[^}]*status="200"[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+          byWorker.set(r.worker, total);
+        }
+        return byWorker;
+      };
+      const counts = await served();
+      assert.equal(counts.size, 2);
+      const [a, b] = [...counts.values()];
+      // Both answered with the sum: the same figure (no call in between), and more than one worker served.
+      assert.equal(a, b);
+      assert.ok(a >= 20, `summed successes: ${a}`);
+    });
+
     // Last but one: it blocks logins from this address for the window.
     it('failed logins are counted once for all workers: the limit is not multiplied by the workers', async (t) => {
       if (skip) return t.skip(skip);
