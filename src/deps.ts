@@ -25,8 +25,8 @@ import type { SharedTextStore } from './cache/ttl-text-store.ts';
 
 /**
  * Parts a cluster worker takes from the primary instead of building its own (src/cluster/): the
- * primary has migrated already, and in embedded mode it hosts the counters, relays invalidations
- * and owns the SQLite usage writes.
+ * primary has migrated already, and in embedded mode it hosts the counters and the Responses items,
+ * relays invalidations, and owns the SQLite usage writes.
  */
 export interface SharedParts {
   migrated?: boolean;

@@ -1,4 +1,3 @@
-import cluster from 'node:cluster';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfigOrExit } from './config/env.ts';
@@ -8,14 +7,14 @@ import { buildApp } from './app.ts';
 import { bootstrap } from './admin/auth/bootstrap.service.ts';
 import { startBanner } from './ops/start-banner.ts';
 import { runPrimary } from './cluster/cluster-primary.ts';
-import { sharedPartsForWorker } from './cluster/cluster-worker.ts';
+import { isOdockWorker, sharedPartsForWorker } from './cluster/cluster-worker.ts';
 
 const started = performance.now();
 
 async function main() {
   const config = loadConfigOrExit();
   // ODOCK_WORKERS > 1: this process forks the workers (which run this file again) and serves nothing itself.
-  const inWorker = cluster.isWorker;
+  const inWorker = isOdockWorker();
   let deps;
   try {
     if (config.workers > 1 && !inWorker) return await runPrimary(config, { exec: fileURLToPath(import.meta.url), started });

@@ -15,6 +15,7 @@ import { createLogger } from '../ops/logger.ts';
 import { startBanner } from '../ops/start-banner.ts';
 import { PrimaryRpcHost } from './primary-rpc.ts';
 import { ClusterBusRelay } from './cluster-bus.ts';
+import { WORKER_FLAG } from './cluster-worker.ts';
 
 /**
  * ODOCK_WORKERS > 1: this process is the primary. It serves no request: it prepares the store once
@@ -33,6 +34,7 @@ import { ClusterBusRelay } from './cluster-bus.ts';
  * then the primary closes the writer and exits.
  */
 export async function runPrimary(config: Readonly<Config>, o: { exec: string; started: number }): Promise<void> {
+  if (cluster.isWorker) throw new Error('ODOCK_WORKERS above 1 needs Odock as the primary process, not inside another cluster (PM2 cluster mode): set ODOCK_WORKERS=1 there');
   const logger = createLogger(config.LOG_LEVEL);
   const store = openStore({ databaseUrl: config.databaseUrl, schema: config.DATABASE_SCHEMA });
   let boot: BootstrapResult;
@@ -57,7 +59,7 @@ export async function runPrimary(config: Readonly<Config>, o: { exec: string; st
   const usageWriter = store.sqliteFile ? new SqliteUsageWorker({ file: store.sqliteFile }) : undefined;
   if (usageWriter) host.register('usage', usageWriter);
 
-  cluster.setupPrimary({ exec: o.exec });
+  cluster.setupPrimary({ exec: o.exec, args: [WORKER_FLAG] });
   let stopping = false;
   let address: { port: number } | undefined;
   const listening = new Set<Worker>();

@@ -17,12 +17,24 @@ export type SharedLoginThrottle = Pick<LoginThrottle, 'retryAfter' | 'recordFail
  * LOGIN_MAX_FAILURES guesses. Undefined elsewhere (with Redis the counters are shared there).
  */
 export function primaryLoginThrottle(config: Readonly<Config>): SharedLoginThrottle | undefined {
-  return cluster.isWorker && !config.REDIS_URL ? primaryService<SharedLoginThrottle>('login-throttle') : undefined;
+  return isOdockWorker() && !config.REDIS_URL ? primaryService<SharedLoginThrottle>('login-throttle') : undefined;
+}
+
+/**
+ * The argument the primary gives the workers it forks. A process that is a cluster worker of some
+ * other primary (PM2's cluster mode, for one) is not an Odock worker: it migrates, bootstraps and
+ * holds its own state, as a plain instance does.
+ */
+export const WORKER_FLAG = '--odock-worker';
+
+/** Whether this process is a worker forked by Odock's primary (cluster-primary.ts). */
+export function isOdockWorker(): boolean {
+  return cluster.isWorker && process.argv.includes(WORKER_FLAG);
 }
 
 /** The id of this cluster worker (as `x-odock-worker` shows it), or undefined outside a cluster. */
 export function workerId(): string | undefined {
-  return cluster.isWorker && cluster.worker ? String(cluster.worker.id) : undefined;
+  return isOdockWorker() && cluster.worker ? String(cluster.worker.id) : undefined;
 }
 
 /**
@@ -64,7 +76,7 @@ function remoteLimiter(): LimiterStore {
  * outside a cluster.
  */
 export function clusterMetrics(registry: Registry): { text(): Promise<string> } | undefined {
-  if (!cluster.isWorker) return undefined;
+  if (!isOdockWorker()) return undefined;
   // Constructing one is what makes prom-client answer the primary's requests in this process.
   new AggregatorRegistry();
   AggregatorRegistry.setRegistries([registry]);
