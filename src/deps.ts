@@ -19,6 +19,7 @@ import { SqliteUsageWorker } from './store/sqlite-usage-worker.ts';
 import type { Logger } from 'pino';
 import { createClientIpResolver, createPolicyEngine } from './policy/index.ts';
 import { ResponseItemStore } from './surfaces/openai/response-items.ts';
+import { SecretScrubber } from './upstream/secret-scrub.ts';
 import type { LimiterStore } from './policy/limiter-store.ts';
 import type { UsageRepo } from './store/repos/usage.repo.ts';
 import type { SharedTextStore } from './cache/ttl-text-store.ts';
@@ -58,6 +59,8 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
       epochs: authEpochStore(metaRepo(store.db)),
     });
     const orgRoutes = new OrgRoutes(orgRouteRepo(store.db), vault, bus);
+    // Provider keys may have changed: their built scrubbers go with the routing tables.
+    bus.subscribe(() => SecretScrubber.forget());
     // On a SQLite file, usage rows are written by a worker thread (better-sqlite3 blocks the thread
     // it runs on); in-memory SQLite cannot be opened by a second connection, so it writes in-thread.
     // PostgreSQL writes are asynchronous already.
