@@ -8,6 +8,8 @@ type Json = Record<string, unknown>;
 
 /** Items larger than this are kept in Redis only (or not at all in embedded mode): L1 stays small. */
 const MAX_L1_ITEM_CHARS = 64 * 1024;
+/** How long a reference missing from the shared tier waits for a write racing it. */
+const L2_RETRY_MS = 250;
 
 /**
  * The output items the Responses surface issued (`msg_…`, `fc_…`), kept for `ttlMs` so that a
@@ -73,12 +75,24 @@ export class ResponseItemStore {
     }
     const redis = this.o.redis;
     const l2 = redis && isRedisReady(redis) ? redis : this.o.shared;
-    if (missing.length > 0 && l2) {
-      const texts = await l2.mget(missing.map((r) => this.key(keyId, r.id))).catch(() => [] as Array<string | null>);
-      missing.forEach((r, i) => {
+    const readL2 = async () => {
+      const still = refs.filter((r) => !found.has(r.index));
+      if (still.length === 0 || !l2) return;
+      const texts = await l2.mget(still.map((r) => this.key(keyId, r.id))).catch(() => [] as Array<string | null>);
+      still.forEach((r, i) => {
         const t = texts[i];
         if (typeof t === 'string') found.set(r.index, t);
       });
+    };
+    if (missing.length > 0) {
+      await readL2();
+      // The instance or worker that answered writes its items without waiting (never delaying its
+      // answer); a client quick enough to reach another one first may read before they land. An
+      // unknown reference is an error anyway, so it is looked up once more after a moment.
+      if (l2 && refs.some((r) => !found.has(r.index))) {
+        await new Promise((r) => setTimeout(r, L2_RETRY_MS));
+        await readL2();
+      }
     }
     const unknown = refs.find((r) => !found.has(r.index));
     if (unknown) {
