@@ -8,31 +8,21 @@ import { loadConfig } from '../src/config/env.ts';
 import { createDeps } from '../src/deps.ts';
 import { buildApp } from '../src/app.ts';
 import { bootstrap } from '../src/admin/auth/bootstrap.service.ts';
+import { BENCH_ADMIN, setupBenchKey } from './bench-setup.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'odock-bench-'));
 const config = loadConfig({
   PORT: '0', HOST: '127.0.0.1', ODOCK_DATA_DIR: dir, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-  ODOCK_ALLOW_PRIVATE_UPSTREAMS: 'true', ODOCK_ADMIN_EMAIL: 'bench@example.test', ODOCK_ADMIN_PASSWORD: 'bench-password',
+  ODOCK_ALLOW_PRIVATE_UPSTREAMS: 'true', ODOCK_ADMIN_EMAIL: BENCH_ADMIN.email, ODOCK_ADMIN_PASSWORD: BENCH_ADMIN.password,
   ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
 });
 const deps = await createDeps(config);
 const app = await buildApp(deps, { serveConsole: false });
-await bootstrap(deps.store.db, { email: 'bench@example.test', password: 'bench-password' });
+await bootstrap(deps.store.db, BENCH_ADMIN);
 await app.listen({ port: 0, host: '127.0.0.1' });
 const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 
-async function api(method: string, path: string, body?: unknown, cookie?: string) {
-  const r = await fetch(base + path, { method, headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { json: (await r.json()) as any, cookie: r.headers.get('set-cookie')?.split(';')[0] };
-}
-const { cookie } = await api('POST', '/api/auth/login', { email: 'bench@example.test', password: 'bench-password' });
-const org = (await api('GET', '/api/auth/me', undefined, cookie)).json.organisations[0].id;
-const p = (await api('POST', `/api/organisations/${org}/providers`, { type: 'VLLM', baseUrl: process.env.UPSTREAM }, cookie)).json;
-const k = (await api('POST', `/api/organisations/${org}/providers/${p.id}/keys`, { name: 'Primary', key: 'sk-bench' }, cookie)).json;
-const m = (await api('POST', `/api/organisations/${org}/models`, { name: 'gpt-4.1-mini', slug: 'gpt-4.1-mini', providerId: p.id, providerApiKeyId: k.id, pricing: { inputPerMTok: 0.4, outputPerMTok: 1.6 } }, cookie)).json;
-const key = (await api('POST', `/api/organisations/${org}/api-keys`, { type: 'ORGANISATION', name: 'bench' }, cookie)).json;
-await api('POST', `/api/organisations/${org}/api-keys/${key.id}/model-access`, { modelIds: [m.id] }, cookie);
-const secret = (await api('POST', `/api/organisations/${org}/api-keys/${key.id}/reveal`, {}, cookie)).json.key;
+const { key: secret, org, cookie } = await setupBenchKey(base, process.env.UPSTREAM!);
 process.send?.({ port: (app.server.address() as { port: number }).port, key: secret, org, cookie });
 // Event-loop delay, as the bench asks for it around each load (reset before, read after).
 const eld = monitorEventLoopDelay({ resolution: 1 });

@@ -13,7 +13,9 @@ function start(file: string, env: Record<string, string>, execArgv: string[] = [
 }
 const up = await start('upstream.ts', {});
 // The bundle bench/run.ts builds (run `npm run bench` once first); profiles Odock as npm start runs it.
-const od = await start('reports/odock-server.bundle.mjs', { UPSTREAM: `http://127.0.0.1:${up.msg.port}` }, ['--cpu-prof', `--cpu-prof-dir=${join(here, 'reports')}`]);
+// PROFILE_SOURCES=1 profiles the sources under tsx instead: same code, but frames name their files
+// (bench/profile-summary.ts then groups the time by room and dependency).
+const od = await start(process.env.PROFILE_SOURCES === '1' ? 'odock-server.ts' : 'reports/odock-server.bundle.mjs', { UPSTREAM: `http://127.0.0.1:${up.msg.port}` }, ['--cpu-prof', `--cpu-prof-dir=${join(here, 'reports')}`]);
 const lg = await start('loadgen.ts', { TARGET: `http://127.0.0.1:${od.msg.port}/v1/chat/completions`, KEY: od.msg.key, SECONDS: process.env.SECONDS ?? '6', STREAM: process.env.STREAM ?? '0' });
 console.log(lg.msg);
 od.child.send({ cmd: 'exit' });

@@ -51,6 +51,15 @@ function peakRssMb(pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
+/** A process and its children (the primary and its workers): the sum of their peaks. */
+function treePeakRssMb(pid: number): number {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch { /* gone */ }
+  return peakRssMb(pid) + children.reduce((sum, c) => sum + treePeakRssMb(c), 0);
+}
+
 // Odock runs bundled, as `npm start` runs it (no TypeScript loader in the measured process).
 await build({
   entryPoints: [join(here, 'odock-server.ts')], outfile: join(here, 'reports', 'odock-server.bundle.mjs'), bundle: true, platform: 'node',
@@ -61,6 +70,9 @@ const upstream = await start('upstream.ts');
 const upstreamUrl = `http://127.0.0.1:${upstream.msg.port}`;
 const floor = await start('floor.ts', { UPSTREAM: upstreamUrl });
 const odock = await start('reports/odock-server.bundle.mjs', { UPSTREAM: upstreamUrl });
+// ODOCK_WORKERS=auto (BENCH_WORKERS overrides): the server bundle as `npm start` runs it, started by a launcher.
+const odockN = await start('odock-workers.ts', { UPSTREAM: upstreamUrl });
+const workersName = `odock ${odockN.msg.workers} workers`;
 const portkey = WITH_PORTKEY ? await start('portkey.ts') : undefined;
 
 type Target = { name: string; url: string; key?: string; headers?: Record<string, string>; eld?: Started };
@@ -68,6 +80,7 @@ const targets: Target[] = [
   { name: 'direct', url: `${upstreamUrl}/chat/completions` },
   { name: 'floor', url: `http://127.0.0.1:${floor.msg.port}/v1/chat/completions` },
   { name: 'odock', url: `http://127.0.0.1:${odock.msg.port}/v1/chat/completions`, key: odock.msg.key, eld: odock },
+  { name: workersName, url: `http://127.0.0.1:${odockN.msg.port}/v1/chat/completions`, key: odockN.msg.key },
   ...(portkey ? [{
     name: 'portkey', url: `http://127.0.0.1:${portkey.msg.port}/v1/chat/completions`,
     headers: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': upstreamUrl },
@@ -92,9 +105,9 @@ for (const stream of [false, true]) {
   for (const t of targets) rows.push({ mode, shape: `${rate} req/s`, target: t.name, ...(await measure(t, { stream, rate })) });
 }
 const usage = await ask(odock, 'usage-count');
-const rss: Record<string, number> = { odock: peakRssMb(odock.child.pid!), floor: peakRssMb(floor.child.pid!) };
+const rss: Record<string, number> = { odock: peakRssMb(odock.child.pid!), [workersName]: treePeakRssMb(odockN.msg.pid), floor: peakRssMb(floor.child.pid!) };
 if (portkey) rss.portkey = peakRssMb(portkey.msg.pid);
-for (const c of [upstream.child, floor.child, odock.child, portkey?.child]) c?.kill('SIGTERM');
+for (const c of [upstream.child, floor.child, odock.child, odockN.child, portkey?.child]) c?.kill('SIGTERM');
 
 // Report.
 const f = (n: number | undefined, d = 2) => (n !== undefined && Number.isFinite(n) ? n.toFixed(d) : 'n/a');
@@ -105,6 +118,7 @@ const lines = [
   `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}; load generator on the same machine, in its own process.`,
   `Each run: ${SECONDS} s after a 2 s warm-up (one-at-a-time runs ${Math.max(3, SECONDS / 2)} s). Latency to the last byte; open-loop latency counts from when a request was due.`,
   'Odock: embedded default (SQLite, in-process cache), auth + access + policies + usage records on, warm key, one process.',
+  `${workersName}: the same, run as \`npm start\` runs it with ODOCK_WORKERS=${process.env.BENCH_WORKERS ?? 'auto'} (a primary and ${odockN.msg.workers} workers on one port; counters, invalidations and SQLite usage writes in the primary); RSS is the sum of all its processes.`,
   `Portkey: \`@portkey-ai/gateway\` ${WITH_PORTKEY ? '1.15.2, headless, provider openai with a custom host' : 'not run (BENCH_PORTKEY=0)'}.`,
   '',
   '| mode | load | target | req/s | p50 ms | p99 ms | p99.9 ms | errors | event-loop delay p99 / max ms |',
@@ -126,6 +140,8 @@ for (const mode of ['JSON', 'SSE']) {
   check(`added p99 at ${rateShape} (odock − direct)`, find(mode, rateShape, 'odock').p99 - find(mode, rateShape, 'direct').p99, 2, ' ms', true);
   check('one at a time: added p50 (odock − direct)', find(mode, serialShape, 'odock').p50 - find(mode, serialShape, 'direct').p50, 0.3, ' ms', true);
   check(`event-loop delay p99 at ${CONNECTIONS} connections`, od.eld?.p99 ?? NaN, 5, ' ms', true);
+  const odN = find(mode, closedShape, workersName);
+  lines.push(`| ${mode} | ${workersName}: throughput / floor, / one process | ${f(odN.rps / fl.rps)}, ${f(odN.rps / od.rps)} | (no target) | |`);
 }
 lines.push(`| both | peak RSS | ${rss.odock} MB | ≤ 200 MB | ${rss.odock <= 200 ? 'yes' : '**no**'} |`);
 lines.push('', `Peak RSS: ${Object.entries(rss).map(([k, v]) => `${k} ${v} MB`).join(', ')}. Usage records written by Odock: ${usage.usageCount}.`, '');

@@ -17,6 +17,7 @@ import { opsRoutes } from './ops/ops.routes.ts';
 import { mcpRoutes } from './mcp/mcp.plugin.ts';
 import { frameworkErrorHandler, installIngressGuards } from './surfaces/ingress-guards.ts';
 import { ByteBudget } from './upstream/byte-budget.ts';
+import { workerId } from './cluster/cluster-worker.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -83,10 +84,13 @@ export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean } =
   app.decorateRequest('gatewayAuth', undefined);
   installIngressGuards(app, deps.config);
 
+  // ODOCK_WORKERS > 1: which worker answered (operators and tests tell the workers apart by it).
+  const worker = workerId();
   app.addHook('onRequest', async (req, reply) => {
     // Set on the raw response so streamed replies (written with reply.raw) carry it too.
     reply.raw.setHeader('x-request-id', req.id);
     reply.raw.setHeader('x-content-type-options', 'nosniff');
+    if (worker) reply.raw.setHeader('x-odock-worker', worker);
   });
   // A span per gateway call when OTEL_EXPORTER_OTLP_ENDPOINT is set (src/ops/tracing); nothing otherwise.
   deps.tracer?.install(app);

@@ -22,37 +22,57 @@ import { ResponseItemStore } from './surfaces/openai/response-items.ts';
 import { createRoutingRuntime } from './routing/routing-runtime.ts';
 import { loadTracer } from './ops/tracing/index.ts';
 import { createBudgets } from './budgets/index.ts';
+import { SecretScrubber } from './upstream/secret-scrub.ts';
+import type { LimiterStore } from './policy/limiter-store.ts';
+import type { UsageRepo } from './store/repos/usage.repo.ts';
+import type { SharedTextStore } from './cache/ttl-text-store.ts';
+
+/**
+ * Parts a cluster worker takes from the primary instead of building its own (src/cluster/): the
+ * primary has migrated already, and in embedded mode it hosts the counters and the Responses items,
+ * relays invalidations, and owns the SQLite usage writes.
+ */
+export interface SharedParts {
+  migrated?: boolean;
+  bus?: InvalidationBus;
+  limiter?: LimiterStore;
+  usageRepo?: Pick<UsageRepo, 'insertUsage' | 'insertMcpUsage' | 'touchLastUsed'>;
+  responseItems?: SharedTextStore;
+}
 
 /**
  * Builds every shared part from the configuration: store (migrated), vault (master key checked),
  * cache tiers and invalidation bus, usage writer. Used by main.ts and by tests alike.
  */
-export async function createDeps(config: Readonly<Config>, opts: { logger?: Logger; metrics?: Metrics; budgetClock?: () => number } = {}): Promise<AppDeps & { close(): Promise<void> }> {
+export async function createDeps(config: Readonly<Config>, opts: { logger?: Logger; metrics?: Metrics; budgetClock?: () => number; shared?: SharedParts } = {}): Promise<AppDeps & { close(): Promise<void> }> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const metrics = opts.metrics ?? new Metrics();
   const store = openStore({ databaseUrl: config.databaseUrl, schema: config.DATABASE_SCHEMA });
+  const shared = opts.shared ?? {};
   try {
-    await store.migrate();
+    if (!shared.migrated) await store.migrate();
     const vault = new Vault(loadMasterKey({ envKey: config.ODOCK_MASTER_KEY, dataDir: config.dataDir, dialect: config.dialect }));
     await checkMasterKey(metaRepo(store.db), vault);
 
     const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, 'odock-cache') : undefined;
-    const bus: InvalidationBus = config.REDIS_URL ? new RedisBus(config.REDIS_URL, config.CACHE_INVALIDATION_CHANNEL) : new LocalBus();
+    const bus: InvalidationBus = shared.bus ?? (config.REDIS_URL ? new RedisBus(config.REDIS_URL, config.CACHE_INVALIDATION_CHANNEL) : new LocalBus());
     const keyLookup = new KeyLookup({
       store: authRepo(store.db), bus, redis, redisPrefix: config.REDIS_KEY_PREFIX,
       positiveTtlMs: config.AUTH_CACHE_TTL * 1000, negativeTtlMs: config.AUTH_NEGATIVE_CACHE_TTL * 1000, metrics,
       epochs: authEpochStore(metaRepo(store.db)),
     });
     const orgRoutes = new OrgRoutes(orgRouteRepo(store.db), vault, bus);
+    // Provider keys may have changed: their built scrubbers go with the routing tables.
+    bus.subscribe(() => SecretScrubber.forget());
     // On a SQLite file, usage rows are written by a worker thread (better-sqlite3 blocks the thread
     // it runs on); in-memory SQLite cannot be opened by a second connection, so it writes in-thread.
     // PostgreSQL writes are asynchronous already.
-    const usageWorker = store.sqliteFile ? new SqliteUsageWorker({ file: store.sqliteFile }) : undefined;
-    const usage = new UsageWriter(usageWorker ?? usageRepo(store.db), config.USAGE_FLUSH_INTERVAL_MS, logger, metrics);
+    const usageWorker = store.sqliteFile && !shared.usageRepo ? new SqliteUsageWorker({ file: store.sqliteFile }) : undefined;
+    const usage = new UsageWriter(shared.usageRepo ?? usageWorker ?? usageRepo(store.db), config.USAGE_FLUSH_INTERVAL_MS, logger, metrics);
     usage.start();
 
     const policy = createPolicyEngine({
-      redis, redisKeyPrefix: config.REDIS_KEY_PREFIX, redisFailure: config.RATE_LIMIT_REDIS_FAILURE, instanceId: config.instanceId,
+      store: shared.limiter, redis, redisKeyPrefix: config.REDIS_KEY_PREFIX, redisFailure: config.RATE_LIMIT_REDIS_FAILURE, instanceId: config.instanceId,
       onRefusal: (code, scope) => metrics.policyRefusal(code, scope),
       onDegradedChange: (degraded, err) => {
         metrics.rateLimitDegraded.set(degraded ? 1 : 0);
@@ -61,7 +81,7 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
       },
     });
     const clientIp = createClientIpResolver(config.trustedProxyCidrs);
-    const responseItems = new ResponseItemStore({ redis, redisPrefix: config.REDIS_KEY_PREFIX, ttlMs: config.RESPONSES_ITEM_TTL_SECONDS * 1000 });
+    const responseItems = new ResponseItemStore({ redis, redisPrefix: config.REDIS_KEY_PREFIX, ttlMs: config.RESPONSES_ITEM_TTL_SECONDS * 1000, shared: shared.responseItems });
 
     const routing = createRoutingRuntime({
       redis, redisPrefix: config.REDIS_KEY_PREFIX, registry: metrics.registry, defaultCooldownMs: config.ROUTING_COOLDOWN_SECONDS * 1000,

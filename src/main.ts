@@ -1,17 +1,24 @@
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfigOrExit } from './config/env.ts';
 import { MasterKeyError } from './crypto/master-key.ts';
 import { createDeps } from './deps.ts';
 import { buildApp } from './app.ts';
 import { bootstrap } from './admin/auth/bootstrap.service.ts';
+import { startBanner } from './ops/start-banner.ts';
+import { runPrimary } from './cluster/cluster-primary.ts';
+import { isOdockWorker, sharedPartsForWorker } from './cluster/cluster-worker.ts';
 
 const started = performance.now();
 
 async function main() {
   const config = loadConfigOrExit();
+  // ODOCK_WORKERS > 1: this process forks the workers (which run this file again) and serves nothing itself.
+  const inWorker = isOdockWorker();
   let deps;
   try {
-    deps = await createDeps(config);
+    if (config.workers > 1 && !inWorker) return await runPrimary(config, { exec: fileURLToPath(import.meta.url), started });
+    deps = await createDeps(config, inWorker ? { shared: sharedPartsForWorker(config) } : {});
   } catch (e) {
     if (e instanceof MasterKeyError) {
       console.error(`Cannot start: ${e.message}`);
@@ -31,22 +38,12 @@ async function main() {
     await deps.close();
     process.exit(2);
   }
-  const boot = await bootstrap(deps.store.db, { email: config.ODOCK_ADMIN_EMAIL, password: config.ODOCK_ADMIN_PASSWORD });
+  // In a cluster the primary bootstrapped before forking, and prints the banner once every worker listens.
+  const boot = inWorker ? { created: false } : await bootstrap(deps.store.db, { email: config.ODOCK_ADMIN_EMAIL, password: config.ODOCK_ADMIN_PASSWORD });
   await app.listen({ port: config.PORT, host: config.HOST });
-  const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   const port = (app.server.address() as { port: number }).port;
-  const url = `http://${shownHost}:${port}`;
-  const lines = [
-    `Odock is listening on ${url} (${deps.store.dialect}${deps.redis ? ' + redis' : ', in-process cache'}) in ${Math.round(performance.now() - started)} ms`,
-    `  console: ${url}/   gateway: ${url}/v1   admin API: ${url}/api`,
-  ];
-  if (boot.created && boot.generatedPassword) {
-    lines.push(`  First start: log in at ${url}/ as ${boot.email} with password ${boot.generatedPassword}`);
-    lines.push('  (shown once; set ODOCK_ADMIN_EMAIL/ODOCK_ADMIN_PASSWORD to choose them, and change it in Users)');
-  } else if (boot.created) {
-    lines.push(`  First start: log in at ${url}/ as ${boot.email} with the password from ODOCK_ADMIN_PASSWORD`);
-  }
-  console.log(lines.join('\n'));
+  const store = `${deps.store.dialect}${deps.redis ? ' + redis' : ', in-process cache'}`;
+  if (!inWorker) console.log(startBanner({ host: config.HOST, port, store, ms: Math.round(performance.now() - started), boot }));
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,4 +1,4 @@
-import { randomBase62, sha256Hex, toBase62 } from '../crypto/tokens.ts';
+import { ALPHABET, randomBase62, sha256Hex, toBase62 } from '../crypto/tokens.ts';
 
 /**
  * Virtual API key format: `odk_` + 43 base62 characters (256 bits of randomness) + 6 base62
@@ -20,11 +20,12 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-function crc32(s: string): number {
+function crc32(s: string, from = 0, to = s.length): number {
   let c = 0xffffffff;
-  for (let i = 0; i < s.length; i++) c = CRC_TABLE[(c ^ s.charCodeAt(i)) & 0xff] ^ (c >>> 8);
+  for (let i = from; i < to; i++) c = CRC_TABLE[(c ^ s.charCodeAt(i)) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
+
 
 export function generateVirtualKey(): string {
   const body = randomBase62(RANDOM_LEN);
@@ -39,8 +40,14 @@ export function isWellFormedKey(key: string): boolean {
     const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
     if (!ok) return false;
   }
-  const body = key.slice(KEY_PREFIX.length, KEY_PREFIX.length + RANDOM_LEN);
-  return toBase62(crc32(body), CHECK_LEN) === key.slice(KEY_PREFIX.length + RANDOM_LEN);
+  // The checksum digits compared in place, last (least significant, as toBase62 writes them) first:
+  // every gateway request runs this, and slicing and re-encoding allocated three strings a call.
+  let v = crc32(key, KEY_PREFIX.length, KEY_PREFIX.length + RANDOM_LEN);
+  for (let i = KEY_LENGTH - 1; i >= KEY_PREFIX.length + RANDOM_LEN; i--) {
+    if (key.charCodeAt(i) !== ALPHABET.charCodeAt(v % 62)) return false;
+    v = Math.floor(v / 62);
+  }
+  return true;
 }
 
 export const hashKey = sha256Hex;

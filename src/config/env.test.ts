@@ -71,3 +71,13 @@ test('the server process itself refuses to start on a bad variable, naming it', 
   assert.match(r.stderr, /PORT/);
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
 });
+
+test('ODOCK_WORKERS: 1 by default, a number, or auto (one per core); an in-memory database cannot be shared', async () => {
+  const { availableParallelism } = await import('node:os');
+  assert.equal(loadConfig({}).workers, 1);
+  assert.equal(loadConfig({ ODOCK_WORKERS: '3' }).workers, 3);
+  assert.equal(loadConfig({ ODOCK_WORKERS: 'auto' }).workers, availableParallelism());
+  rejects({ ODOCK_WORKERS: '0' }, 'ODOCK_WORKERS');
+  rejects({ ODOCK_WORKERS: 'all' }, 'ODOCK_WORKERS');
+  rejects({ ODOCK_WORKERS: '2', DATABASE_URL: 'sqlite::memory:' }, 'ODOCK_WORKERS');
+});

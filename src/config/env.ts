@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { deriveSso, ssoEnvIssues, ssoEnvShape, type OtelConfig, type SsoConfig } from './sso-env.ts';
 
 // One schema, validated at boot, frozen. Nothing else reads process.env.
@@ -61,6 +62,8 @@ const EnvSchema = z.object({
   /** Budget alert webhooks: how often the outbox is polled, and the first retry delay (doubling after each failure). */
   WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
+  /** Worker processes serving the one port (`auto`: one per core). 1 runs everything in one process. */
+  ODOCK_WORKERS: z.string().regex(/^(auto|[1-9][0-9]{0,2})$/, 'must be auto or a number from 1 to 999').default('1'),
   /** Company sign-in and OpenTelemetry (sso-env.ts). */
   ...ssoEnvShape,
 }).superRefine((env, ctx) => {
@@ -79,6 +82,8 @@ export interface Config extends Env {
   sso: SsoConfig;
   /** Set only when an OTLP endpoint is configured: tracing is off otherwise. */
   otel?: OtelConfig;
+  /** ODOCK_WORKERS resolved: how many worker processes (1 = no cluster). */
+  workers: number;
 }
 
 export class ConfigError extends Error {}
@@ -98,6 +103,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const env = parsed.data;
   const dataDir = resolve(env.ODOCK_DATA_DIR);
   const databaseUrl = env.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'odock.db')}`;
+  const workers = env.ODOCK_WORKERS === 'auto' ? availableParallelism() : Number(env.ODOCK_WORKERS);
+  if (workers > 1 && databaseUrl === 'sqlite::memory:') {
+    throw new ConfigError('Invalid configuration:\n  ODOCK_WORKERS: workers share the database; an in-memory SQLite database cannot be shared');
+  }
   const trustedProxyCidrs = env.TRUSTED_PROXY_CIDRS.split(',').map((s) => s.trim()).filter(Boolean);
   return Object.freeze({
     ...env,
@@ -105,6 +114,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseUrl,
     dialect: databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres',
     trustedProxyCidrs,
+    workers,
     instanceId: env.ODOCK_INSTANCE_ID ?? `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     ...deriveSso(env),
   } as Config);

@@ -1,3 +1,4 @@
+import type { ClientSignal } from '../upstream/client-signal.ts';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
@@ -53,7 +54,7 @@ function nothingToTry(route: ModelRoute, skipped: SkippedTarget[], now: number):
   return new GatewayError('upstream_unavailable', `No deployment of model '${route.name}' can be called now`);
 }
 
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve, reject) => {
+const sleep = (ms: number, signal: ClientSignal) => new Promise<void>((resolve, reject) => {
   const t = setTimeout(() => {
     signal.removeEventListener('abort', stop);
     resolve();
@@ -73,7 +74,7 @@ const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve, r
  * nothing has been sent to the client yet, so a stream never fails over after its first byte.
  */
 export async function sendWithRouting(
-  rt: GatewayRuntime, req: FastifyRequest, auth: ResolvedAuth, route: ModelRoute, r: GatewayRequest, signal: AbortSignal, state: AttemptState,
+  rt: GatewayRuntime, req: FastifyRequest, auth: ResolvedAuth, route: ModelRoute, r: GatewayRequest, signal: ClientSignal, state: AttemptState,
 ): Promise<AttemptWinner> {
   const { deps } = rt;
   const routing = deps.routing;

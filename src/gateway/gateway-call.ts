@@ -10,6 +10,7 @@ import { mapUpstreamError } from '../providers/index.ts';
 import type { Usage } from '../canonical/usage.types.ts';
 import { scrubBody } from '../upstream/secret-scrub.ts';
 import { ClientAbort, mapTransportError, readBody, type UpstreamClient } from '../upstream/client.ts';
+import { ClientAbortController, type ClientSignal } from '../upstream/client-signal.ts';
 import type { ByteBudget } from '../upstream/byte-budget.ts';
 import { costNanoUsd } from '../usage/pricing.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
@@ -55,7 +56,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
   let ttft: number | null = null;
   let releaseBuffered: (() => void) | undefined;
   let upstreamSpan: SpanHandle | undefined;
-  const ac = new AbortController();
+  const ac = new ClientAbortController();
   const onClose = () => {
     if (!reply.raw.writableFinished) ac.abort();
   };
@@ -201,7 +202,7 @@ export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, re
   }
 }
 
-function drained(out: NodeJS.WritableStream, signal: AbortSignal): Promise<void> {
+function drained(out: NodeJS.WritableStream, signal: ClientSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const done = () => {
       out.off('drain', done);

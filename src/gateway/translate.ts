@@ -20,6 +20,7 @@ import type { ProviderType } from '../providers/provider-types.ts';
 import type { UpstreamCall } from '../upstream/upstream-call.ts';
 import { SecretScrubber } from '../upstream/secret-scrub.ts';
 import { ScrubbingStream } from './scrubbing-stream.ts';
+import { upstreamBodyText } from './raw-body.ts';
 
 export interface BuildCallOptions {
   stream: boolean;
@@ -96,8 +97,9 @@ function wireTarget(t: UpstreamTarget): WireTarget {
   return { slug: t.slug, dialect: t.providerType, config: t.config };
 }
 
-function call(endpoint: Endpoint, body: Json, stream: boolean): UpstreamCall {
-  return { method: 'POST', url: endpoint.url, headers: endpoint.headers, body: JSON.stringify(body), stream };
+/** `client`: the client's body, when `body` may be it unchanged (pass-through): its own bytes then go upstream. */
+function call(endpoint: Endpoint, body: Json, stream: boolean, client?: Json): UpstreamCall {
+  return { method: 'POST', url: endpoint.url, headers: endpoint.headers, body: upstreamBodyText(client, body), stream };
 }
 
 function relayedHeaders(names: readonly string[], h: BuildCallOptions['clientHeaders']): Record<string, string> {
@@ -114,7 +116,7 @@ function buildEmbeddingsCall(format: IngressFormat, body: Json, t: UpstreamTarge
   const { ingress, upstream, provider, same } = embeddingsPair(format, t.providerType);
   const endpoint = provider.endpoints.embeddings;
   if (!upstream || !endpoint) unsupported(ctx, 'the embeddings endpoint', 'model');
-  if (same) return call(endpoint(t), upstream.passThroughBody(body, wireTarget(t)), false);
+  if (same) return call(endpoint(t), upstream.passThroughBody(body, wireTarget(t)), false, body);
   if (!upstream.encodeRequest) unsupported(ctx, 'the embeddings endpoint', 'model');
   return call(endpoint(t), upstream.encodeRequest(ingress.decodeRequest(body, ctx), wireTarget(t)), false);
 }
@@ -131,7 +133,7 @@ export function buildUpstreamCall(format: IngressFormat, body: Json, t: Upstream
   const capped = (b: Json): Json => (cap === undefined ? b : upstream.capOutputTokens(b, cap, requestedOutputTokens(body) !== undefined, wt.dialect));
   if (same) {
     const endpoint = provider.endpoints.chat(t, opts.stream, relayedHeaders(upstream.relayedHeaders, opts.clientHeaders));
-    return call(endpoint, capped(upstream.passThroughBody(body, wt, opts.stream)), opts.stream);
+    return call(endpoint, capped(upstream.passThroughBody(body, wt, opts.stream)), opts.stream, body);
   }
   const req = ingress.decodeRequest(body, ctx);
   req.stream = opts.stream;

@@ -15,9 +15,10 @@ export class Metrics {
   private readonly cache = new Counter({ name: 'odock_auth_cache_total', help: 'Auth cache lookups by tier and result', labelNames: ['tier', 'result'], registers: [this.registry] });
   private readonly storeLookups = new Counter({ name: 'odock_auth_store_lookups_total', help: 'Auth lookups answered by the store', registers: [this.registry] });
   private readonly redisErrors = new Counter({ name: 'odock_redis_errors_total', help: 'Redis command failures (answered from the store instead)', registers: [this.registry] });
-  readonly redisUp = new Gauge({ name: 'odock_redis_up', help: '1 when Redis is reachable (or not configured)', registers: [this.registry] });
-  readonly storeUp = new Gauge({ name: 'odock_store_up', help: '1 when the database answered the last health check', registers: [this.registry] });
-  readonly rateLimitDegraded = new Gauge({ name: 'odock_rate_limit_degraded', help: '1 while rate-limit counters fall back from Redis', registers: [this.registry] });
+  // Aggregators: how ODOCK_WORKERS' primary combines the workers' values (counters and other gauges are summed).
+  readonly redisUp = new Gauge({ name: 'odock_redis_up', help: '1 when Redis is reachable (or not configured)', registers: [this.registry], aggregator: 'min' });
+  readonly storeUp = new Gauge({ name: 'odock_store_up', help: '1 when the database answered the last health check', registers: [this.registry], aggregator: 'min' });
+  readonly rateLimitDegraded = new Gauge({ name: 'odock_rate_limit_degraded', help: '1 while rate-limit counters fall back from Redis', registers: [this.registry], aggregator: 'max' });
   readonly upstreamBuffered = new Gauge({ name: 'odock_upstream_buffered_bytes', help: 'Bytes of non-streamed upstream bodies held in memory now (MAX_BUFFERED_UPSTREAM_BYTES caps it)', registers: [this.registry] });
   readonly usagePending = new Gauge({ name: 'odock_usage_records_pending', help: 'Usage records waiting to be written', registers: [this.registry] });
   private readonly usageWritten = new Counter({ name: 'odock_usage_records_written_total', help: 'Usage records written', registers: [this.registry] });

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isRedisReady } from '../cache/redis-client.ts';
 import { GatewayError } from '../errors/index.ts';
+import { clusterMetrics } from '../cluster/cluster-worker.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -42,10 +43,12 @@ export async function opsRoutes(app: FastifyInstance): Promise<void> {
   });
 
   const metricsToken = deps.config.METRICS_TOKEN ? digest(deps.config.METRICS_TOKEN) : undefined;
+  // ODOCK_WORKERS > 1: whichever worker serves the scrape answers for all of them (summed by the primary).
+  const all = clusterMetrics(deps.metrics.registry);
   app.get('/metrics', async (req, reply) => {
     checkMetricsToken(metricsToken, req);
     if (deps.redis) deps.metrics.redisUp.set(isRedisReady(deps.redis) ? 1 : 0);
     reply.type(deps.metrics.registry.contentType);
-    return deps.metrics.registry.metrics();
+    return all ? all.text() : deps.metrics.registry.metrics();
   });
 }

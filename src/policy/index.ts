@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { MemoryLimiter } from './memory-limiter.ts';
 import { PolicyEngine, type PolicyEngineOptions, type RedisFailureMode } from './policy-engine.ts';
 import { RedisLimiter } from './redis-limiter.ts';
+import type { LimiterStore } from './limiter-store.ts';
 
 export { PolicyEngine } from './policy-engine.ts';
 export type { PolicyEngineOptions, PolicyHandle, RedisFailureMode, TokenUsage } from './policy-engine.ts';
@@ -22,11 +23,13 @@ export interface PolicyEngineDeps extends Omit<PolicyEngineOptions, 'store' | 'f
   redisKeyPrefix?: string;
   /** RATE_LIMIT_REDIS_FAILURE. */
   redisFailure?: RedisFailureMode;
+  /** A counter store built elsewhere (a cluster worker's proxy of the primary's MemoryLimiter). */
+  store?: LimiterStore;
 }
 
 /** Counters in Redis when a connection is given, in process otherwise. */
 export function createPolicyEngine(deps: PolicyEngineDeps): PolicyEngine {
-  const { redis, redisKeyPrefix, redisFailure, ...rest } = deps;
-  const store = redis ? new RedisLimiter({ redis, prefix: redisKeyPrefix ?? 'odock:' }) : new MemoryLimiter();
+  const { redis, redisKeyPrefix, redisFailure, store: given, ...rest } = deps;
+  const store = given ?? (redis ? new RedisLimiter({ redis, prefix: redisKeyPrefix ?? 'odock:' }) : new MemoryLimiter());
   return new PolicyEngine({ ...rest, store, redisFailure });
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../errors/index.ts';
+import { rememberRawBody } from '../gateway/raw-body.ts';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -7,16 +8,19 @@ const OPEN_OBJ = 0x7b;
 const CLOSE_OBJ = 0x7d;
 const OPEN_ARR = 0x5b;
 const CLOSE_ARR = 0x5d;
+const COLON = 0x3a;
 
 /**
- * True when the JSON text nests objects/arrays deeper than `max`. One linear pass, aware of
- * strings and escapes, so a string full of brackets is not nesting. Works on UTF-8 bytes too:
- * multi-byte sequences never contain these ASCII values. Malformed text is left to JSON.parse.
+ * One linear pass, aware of strings and escapes (a string full of brackets is not nesting): -1 when
+ * the JSON text nests objects/arrays deeper than `max`, else the number of object members in it (one
+ * `:` outside strings per member; see gateway/raw-body.ts). Works on UTF-8 bytes too: multi-byte
+ * sequences never contain these ASCII values. Malformed text is left to JSON.parse.
  */
-export function jsonDepthExceeds(text: string | Uint8Array, max: number): boolean {
+export function scanJson(text: string | Uint8Array, max: number): number {
   const isString = typeof text === 'string';
   const n = text.length;
   let depth = 0;
+  let members = 0;
   let inString = false;
   for (let i = 0; i < n; i++) {
     const c = isString ? (text as string).charCodeAt(i) : (text as Uint8Array)[i];
@@ -24,11 +28,17 @@ export function jsonDepthExceeds(text: string | Uint8Array, max: number): boolea
       if (c === BACKSLASH) i++;
       else if (c === QUOTE) inString = false;
     } else if (c === QUOTE) inString = true;
+    else if (c === COLON) members++;
     else if (c === OPEN_OBJ || c === OPEN_ARR) {
-      if (++depth > max) return true;
+      if (++depth > max) return -1;
     } else if (c === CLOSE_OBJ || c === CLOSE_ARR) depth--;
   }
-  return false;
+  return members;
+}
+
+/** True when the JSON text nests objects/arrays deeper than `max`. */
+export function jsonDepthExceeds(text: string | Uint8Array, max: number): boolean {
+  return scanJson(text, max) < 0;
 }
 
 export function tooDeepError(max: number): GatewayError {
@@ -45,10 +55,15 @@ export function installJsonParser(app: FastifyInstance, maxDepth: number): void 
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    if (jsonDepthExceeds(body as string, maxDepth)) {
+    const members = scanJson(body as string, maxDepth);
+    if (members < 0) {
       done(tooDeepError(maxDepth), undefined);
       return;
     }
-    parse(req, body as string, done);
+    parse(req, body as string, (err, parsed) => {
+      // Kept for a body the gateway forwards unchanged (gateway/raw-body.ts).
+      if (!err && typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) rememberRawBody(parsed, body as string, members);
+      done(err, parsed);
+    });
   });
 }

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { addressRefusal } from './ssrf-guard.ts';
 import { OrgAgents } from './org-agents.ts';
 import type { UpstreamCall } from './upstream-call.ts';
+import type { ClientSignal } from './client-signal.ts';
 
 export type UpstreamResponse = Awaited<ReturnType<typeof request>>;
 
@@ -25,7 +26,7 @@ export class UpstreamClient {
   }
 
   /** One upstream call on the calling organisation's own pool for the origin. */
-  async send(orgId: string, call: UpstreamCall, timeoutMs: number, signal: AbortSignal): Promise<UpstreamResponse> {
+  async send(orgId: string, call: UpstreamCall, timeoutMs: number, signal: AbortSignal | ClientSignal): Promise<UpstreamResponse> {
     this.checkLiteral(call.url);
     try {
       return await request(call.url, {
@@ -61,7 +62,7 @@ export class UpstreamClient {
 }
 
 /** Transport failures → catalogued errors; the message never names the upstream URL. */
-export function mapTransportError(e: unknown, signal?: AbortSignal): Error {
+export function mapTransportError(e: unknown, signal?: { readonly aborted: boolean }): Error {
   if (e instanceof GatewayError) return e;
   if (signal?.aborted) return new ClientAbort();
   const err = e as { code?: string; name?: string; cause?: { code?: string } };

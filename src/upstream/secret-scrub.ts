@@ -16,6 +16,8 @@ export const REDACTED = '[redacted]';
 const MIN_SECRET = 8;
 /** A held tail this long (a key cut off by the end of the stream) is redacted rather than emitted. */
 const MIN_PARTIAL = 8;
+/** Most scrubbers kept built (one per provider key in use). */
+const MAX_BUILT = 1024;
 
 export class SecretScrubber {
   /** The spellings looked for, longest first so an escaped form is replaced whole. */
@@ -29,9 +31,28 @@ export class SecretScrubber {
     this.needles = [...forms].sort((a, b) => b.length - a.length);
   }
 
+  /**
+   * Built scrubbers by key: building one (seven spellings) cost 2.6 µs, the most expensive step of a
+   * warm call in bench/steps.ts, and every call built one. Bounded, and emptied by `forget()` on
+   * every cache invalidation (src/deps.ts), so a rotated or deleted provider key is not kept here.
+   */
+  private static readonly built = new Map<string, SecretScrubber>();
+
   /** A scrubber for this key, or null when there is nothing worth looking for. */
   static for(secret: string | undefined): SecretScrubber | null {
-    return secret && secret.length >= MIN_SECRET ? new SecretScrubber(secret) : null;
+    if (!secret || secret.length < MIN_SECRET) return null;
+    let s = SecretScrubber.built.get(secret);
+    if (!s) {
+      if (SecretScrubber.built.size >= MAX_BUILT) SecretScrubber.built.clear();
+      s = new SecretScrubber(secret);
+      SecretScrubber.built.set(secret, s);
+    }
+    return s;
+  }
+
+  /** Drops every built scrubber (a provider key may have changed). */
+  static forget(): void {
+    SecretScrubber.built.clear();
   }
 
   /** Every occurrence of every spelling replaced. Returns the same string when there is none. */

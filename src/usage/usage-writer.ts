@@ -17,6 +17,20 @@ function isRowRejection(e: unknown): boolean {
 export type UsageRecordInput = Omit<UsageRecordTable, 'id' | 'created_at'> & { created_at?: string };
 export type McpUsageRecordInput = Omit<McpUsageRecordTable, 'id' | 'created_at'> & { created_at?: string };
 
+/**
+ * The record with the gateway's id (always: nothing a client sends can name, merge or overwrite a
+ * record) and its time. The writer takes the caller's object (a fresh literal per call) instead of
+ * copying it: spreading a twenty-field record measured 5–15 µs a call in bench/steps.ts, the most
+ * expensive step of a warm call; setting two fields costs well under one. An object already
+ * stamped (recorded twice) is copied, so each record keeps its own id.
+ */
+function stamped<T extends { created_at?: string }>(r: T): T & { id: string; created_at: string } {
+  const row = ('id' in r ? { ...r } : r) as T & { id: string; created_at: string };
+  row.id = randomUUID();
+  row.created_at ??= new Date().toISOString();
+  return row;
+}
+
 const BATCH = 500;
 const MAX_PENDING = 200_000;
 
@@ -55,8 +69,7 @@ export class UsageWriter {
       this.dropped++;
       return;
     }
-    // The id is the gateway's, always: nothing a client sends can name, merge or overwrite a record.
-    this.pending.push({ ...r, id: randomUUID(), created_at: r.created_at ?? new Date().toISOString() });
+    this.pending.push(stamped(r));
     if (r.api_key_id) this.lastUsed.add(r.api_key_id);
     this.metrics?.usagePending.set(this.pending.length + this.pendingMcp.length);
   }
@@ -66,7 +79,7 @@ export class UsageWriter {
       this.dropped++;
       return;
     }
-    this.pendingMcp.push({ ...r, id: randomUUID(), created_at: r.created_at ?? new Date().toISOString() });
+    this.pendingMcp.push(stamped(r));
     if (r.api_key_id) this.lastUsed.add(r.api_key_id);
   }
 

@@ -17,6 +17,8 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON body, or the raw text when it is not JSON. */
   body: any;
+  /** The body exactly as received. */
+  text: string;
 }
 
 export interface FakeToolCall {
@@ -163,7 +165,7 @@ export async function startFake(spec: ProviderSpec): Promise<FakeUpstream> {
       /* keep text */
     }
     const u = new URL(req.url ?? '/', 'http://fake');
-    const rec: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', pathname: u.pathname, query: Object.fromEntries(u.searchParams), headers: req.headers, body };
+    const rec: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', pathname: u.pathname, query: Object.fromEntries(u.searchParams), headers: req.headers, body, text: raw };
     requests.push(rec);
     let finished = false;
     res.on('close', () => {

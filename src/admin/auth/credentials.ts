@@ -5,14 +5,16 @@ import { verifyOrDummy } from '../../crypto/passwords.ts';
 import type { OperatorTable } from '../../store/schema.ts';
 import { operatorRepo, type OperatorRepo } from '../../store/repos/operator.repo.ts';
 import { LoginThrottle, type ThrottleKeys } from './login-throttle.ts';
+import { primaryLoginThrottle, type SharedLoginThrottle } from '../../cluster/cluster-worker.ts';
 
-const throttles = new WeakMap<AppDeps, LoginThrottle>();
+const throttles = new WeakMap<AppDeps, SharedLoginThrottle>();
 
 /** One throttle per app: login, the forced password change and invitation acceptance share the counters. */
-export function loginThrottle(deps: AppDeps): LoginThrottle {
+export function loginThrottle(deps: AppDeps): SharedLoginThrottle {
   let t = throttles.get(deps);
   if (!t) {
-    t = new LoginThrottle({
+    // ODOCK_WORKERS in embedded mode: one set of counters, in the primary.
+    t = primaryLoginThrottle(deps.config) ?? new LoginThrottle({
       maxFailures: deps.config.LOGIN_MAX_FAILURES,
       windowSeconds: deps.config.LOGIN_WINDOW_SECONDS,
       redis: deps.redis,

@@ -2,11 +2,14 @@ import type { Redis } from 'ioredis';
 import { GatewayError } from '../../errors/index.ts';
 import { MemoryCache } from '../../cache/memory-cache.ts';
 import { isRedisReady } from '../../cache/redis-client.ts';
+import type { SharedTextStore } from '../../cache/ttl-text-store.ts';
 
 type Json = Record<string, unknown>;
 
 /** Items larger than this are kept in Redis only (or not at all in embedded mode): L1 stays small. */
 const MAX_L1_ITEM_CHARS = 64 * 1024;
+/** How long a reference missing from the shared tier waits for a write racing it. */
+const L2_RETRY_MS = 250;
 
 /**
  * The output items the Responses surface issued (`msg_…`, `fc_…`), kept for `ttlMs` so that a
@@ -18,7 +21,8 @@ const MAX_L1_ITEM_CHARS = 64 * 1024;
 export class ResponseItemStore {
   private readonly l1 = new MemoryCache<string>(5_000);
 
-  constructor(private readonly o: { redis?: Redis; redisPrefix: string; ttlMs: number }) {}
+  /** `shared`: cluster workers in embedded mode keep the items in the primary, so any worker resolves them. */
+  constructor(private readonly o: { redis?: Redis; redisPrefix: string; ttlMs: number; shared?: SharedTextStore }) {}
 
   private ttlText(): string {
     const minutes = Math.round(this.o.ttlMs / 60_000);
@@ -30,14 +34,17 @@ export class ResponseItemStore {
     if (!Array.isArray(output) || this.o.ttlMs <= 0) return;
     const redis = this.o.redis;
     const multi = redis && isRedisReady(redis) ? redis.multi() : undefined;
+    const shared: Array<[string, string]> = [];
     for (const item of output) {
       if (typeof item !== 'object' || item === null || typeof (item as Json).id !== 'string') continue;
       const text = JSON.stringify(item);
       const k = this.key(keyId, (item as Json).id as string);
       if (text.length <= MAX_L1_ITEM_CHARS) this.l1.set(k, text, this.o.ttlMs);
       multi?.set(k, text, 'PX', this.o.ttlMs);
+      if (this.o.shared) shared.push([k, text]);
     }
     void multi?.exec().catch(() => {});
+    if (shared.length > 0) void this.o.shared!.set(shared, this.o.ttlMs).catch(() => {});
   }
 
   /**
@@ -67,12 +74,25 @@ export class ResponseItemStore {
       else found.set(r.index, text);
     }
     const redis = this.o.redis;
-    if (missing.length > 0 && redis && isRedisReady(redis)) {
-      const texts = await redis.mget(missing.map((r) => this.key(keyId, r.id))).catch(() => [] as Array<string | null>);
-      missing.forEach((r, i) => {
+    const l2 = redis && isRedisReady(redis) ? redis : this.o.shared;
+    const readL2 = async () => {
+      const still = refs.filter((r) => !found.has(r.index));
+      if (still.length === 0 || !l2) return;
+      const texts = await l2.mget(still.map((r) => this.key(keyId, r.id))).catch(() => [] as Array<string | null>);
+      still.forEach((r, i) => {
         const t = texts[i];
         if (typeof t === 'string') found.set(r.index, t);
       });
+    };
+    if (missing.length > 0) {
+      await readL2();
+      // The instance or worker that answered writes its items without waiting (never delaying its
+      // answer); a client quick enough to reach another one first may read before they land. An
+      // unknown reference is an error anyway, so it is looked up once more after a moment.
+      if (l2 && refs.some((r) => !found.has(r.index))) {
+        await new Promise((r) => setTimeout(r, L2_RETRY_MS));
+        await readL2();
+      }
     }
     const unknown = refs.find((r) => !found.has(r.index));
     if (unknown) {
