@@ -26,6 +26,8 @@ import { SecretScrubber } from './upstream/secret-scrub.ts';
 import type { LimiterStore } from './policy/limiter-store.ts';
 import type { UsageRepo } from './store/repos/usage.repo.ts';
 import type { SharedTextStore } from './cache/ttl-text-store.ts';
+import type { BudgetLedger } from './budgets/budget-ledger.ts';
+import type { CooldownStore } from './routing/cooldown-store.ts';
 
 /**
  * Parts a cluster worker takes from the primary instead of building its own (src/cluster/): the
@@ -38,6 +40,8 @@ export interface SharedParts {
   limiter?: LimiterStore;
   usageRepo?: Pick<UsageRepo, 'insertUsage' | 'insertMcpUsage' | 'touchLastUsed'>;
   responseItems?: SharedTextStore;
+  ledger?: BudgetLedger;
+  cooldowns?: CooldownStore;
 }
 
 /**
@@ -85,11 +89,11 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
 
     const routing = createRoutingRuntime({
       redis, redisPrefix: config.REDIS_KEY_PREFIX, registry: metrics.registry, defaultCooldownMs: config.ROUTING_COOLDOWN_SECONDS * 1000,
-      onRedisError: () => metrics.redisError(),
+      onRedisError: () => metrics.redisError(), cooldowns: opts.shared?.cooldowns,
     });
     const tracer = await loadTracer(config.otel, (err) => logger.warn({ err }, 'trace export failed'));
     const budgets = createBudgets({
-      db: store.db, bus, vault, logger, redis, redisPrefix: config.REDIS_KEY_PREFIX, allowPrivate: config.ODOCK_ALLOW_PRIVATE_UPSTREAMS, now: opts.budgetClock,
+      db: store.db, bus, vault, logger, redis, redisPrefix: config.REDIS_KEY_PREFIX, allowPrivate: config.ODOCK_ALLOW_PRIVATE_UPSTREAMS, now: opts.budgetClock, ledger: opts.shared?.ledger,
       webhookPollMs: config.WEBHOOK_POLL_MS, webhookRetryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
     });
 

@@ -7,6 +7,8 @@ import { Vault } from '../crypto/envelope.ts';
 import { checkMasterKey, loadMasterKey } from '../crypto/master-key.ts';
 import { bootstrap, type BootstrapResult } from '../admin/auth/bootstrap.service.ts';
 import { MemoryLimiter } from '../policy/memory-limiter.ts';
+import { MemoryLedger } from '../budgets/memory-ledger.ts';
+import { MemoryCooldownStore } from '../routing/cooldown-store.ts';
 import { LoginThrottle } from '../admin/auth/login-throttle.ts';
 import { TtlTextStore } from '../cache/ttl-text-store.ts';
 import { AggregatorRegistry } from 'prom-client';
@@ -51,6 +53,8 @@ export async function runPrimary(config: Readonly<Config>, o: { exec: string; st
   if (!config.REDIS_URL) {
     host.register('limiter', new MemoryLimiter());
     host.register('response-items', new TtlTextStore());
+    host.register('budget-ledger', new MemoryLedger());
+    host.register('routing-cooldowns', new MemoryCooldownStore());
     host.register('login-throttle', new LoginThrottle({ maxFailures: config.LOGIN_MAX_FAILURES, windowSeconds: config.LOGIN_WINDOW_SECONDS }));
   }
   // /metrics on any worker: prom-client asks every worker for its registry and sums them.

@@ -3,6 +3,8 @@ import { AggregatorRegistry, type Registry } from 'prom-client';
 import type { Config } from '../config/env.ts';
 import type { SharedParts } from '../deps.ts';
 import { LimiterUnavailableError, type LimiterStore } from '../policy/limiter-store.ts';
+import type { BudgetLedger } from '../budgets/budget-ledger.ts';
+import type { CooldownStore } from '../routing/cooldown-store.ts';
 import type { UsageRepo } from '../store/repos/usage.repo.ts';
 import { ClusterBus } from './cluster-bus.ts';
 import { primaryService } from './primary-rpc.ts';
@@ -49,6 +51,8 @@ export function sharedPartsForWorker(config: Readonly<Config>): SharedParts {
     migrated: true,
     bus: embedded ? new ClusterBus() : undefined,
     limiter: embedded ? remoteLimiter() : undefined,
+    ledger: embedded ? remoteLedger() : undefined,
+    cooldowns: embedded ? remoteCooldowns() : undefined,
     responseItems: embedded ? primaryService<TtlTextStore>('response-items') : undefined,
     usageRepo: config.dialect === 'sqlite' ? primaryService<Pick<UsageRepo, 'insertUsage' | 'insertMcpUsage' | 'touchLastUsed'>>('usage') : undefined,
   };
@@ -67,6 +71,30 @@ function remoteLimiter(): LimiterStore {
     peek: (checks) => remote.peek(checks).catch(unavailable),
     finish: (op) => remote.finish(op).catch(unavailable),
     renew: (keys, leaseId, ttlMs) => remote.renew(keys, leaseId, ttlMs).catch(unavailable),
+  };
+}
+
+/** The primary's budget ledger: one set of budget and quota counters for every worker. An unreachable
+ *  primary makes reserve() reject, which the budget gate answers with store_unavailable (never unchecked spend). */
+function remoteLedger(): BudgetLedger {
+  const remote = primaryService<BudgetLedger>('budget-ledger');
+  return {
+    kind: 'memory',
+    reserve: (counters, hold) => remote.reserve(counters, hold),
+    settle: (items) => remote.settle(items),
+    peek: (keys) => remote.peek(keys),
+  };
+}
+
+/** The primary's deployment cooldowns, so a deployment rested by one worker is skipped by all. Without an
+ *  answer a worker routes as if nothing were resting (the upstream's own errors still fail over). */
+function remoteCooldowns(): CooldownStore {
+  const remote = primaryService<CooldownStore>('routing-cooldowns');
+  return {
+    coolDown: (key, untilMs) => remote.coolDown(key, untilMs).catch(() => undefined),
+    coolingUntil: (keys, nowMs) => remote.coolingUntil(keys, nowMs).catch(() => keys.map(() => null)),
+    recordOutcome: (key, ok, nowMs) => remote.recordOutcome(key, ok, nowMs).catch(() => undefined),
+    health: (keys, nowMs) => remote.health(keys, nowMs),
   };
 }
 

@@ -38,10 +38,10 @@ export interface RoutingRuntime {
   nextTurn(ruleId: string): number;
 }
 
-export function createRoutingRuntime(opts: { redis?: Redis; redisPrefix: string; registry: Registry; defaultCooldownMs: number; onRedisError?: (e: unknown) => void }): RoutingRuntime {
+export function createRoutingRuntime(opts: { redis?: Redis; redisPrefix: string; registry: Registry; defaultCooldownMs: number; onRedisError?: (e: unknown) => void; cooldowns?: CooldownStore }): RoutingRuntime {
   const turns = new Map<string, number>();
   return {
-    cooldowns: opts.redis ? new RedisCooldownStore(opts.redis, opts.redisPrefix, opts.onRedisError) : new MemoryCooldownStore(),
+    cooldowns: opts.cooldowns ?? (opts.redis ? new RedisCooldownStore(opts.redis, opts.redisPrefix, opts.onRedisError) : new MemoryCooldownStore()),
     defaultCooldownMs: opts.defaultCooldownMs,
     metrics: new RoutingMetrics(opts.registry),
     rng: Math.random,

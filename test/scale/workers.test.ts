@@ -135,6 +135,22 @@ for (const mode of modes) {
       assert.equal(new Set(limited.map((r) => r.worker)).size, 2, 'both workers refused');
     });
 
+    it('a request quota is global: the budget ledger is shared, so both workers together admit the quota', async (t) => {
+      if (skip) return t.skip(skip);
+      const a = await AdminClient.login(odock.url);
+      const k = await a.ok('POST', `/api/organisations/${s.orgId}/api-keys`, { type: 'ORGANISATION', name: 'quota' });
+      await a.ok('POST', `/api/organisations/${s.orgId}/api-keys/${k.id}/model-access`, { modelIds: [s.modelIds['gpt-4.1-mini']] });
+      await a.ok('POST', `/api/organisations/${s.orgId}/quotas`, { ownerType: 'API_KEY', ownerId: k.id, period: 'DAILY', metric: 'REQUESTS', limit: 10 });
+      const { key } = await a.ok('POST', `/api/organisations/${s.orgId}/api-keys/${k.id}/reveal`);
+      const results = await Promise.all(Array.from({ length: 30 }, () => chat(odock.url, key)));
+      assert.equal(new Set(results.map((r) => r.worker)).size, 2, 'both workers served the burst');
+      assert.equal(results.filter((r) => r.status === 200).length, 10);
+      const refused = results.filter((r) => r.status === 429);
+      assert.equal(refused.length, 20);
+      assert.equal(refused[0].body.error.code, 'quota_exceeded');
+      assert.equal(new Set(refused.map((r) => r.worker)).size, 2, 'both workers refused');
+    });
+
     it('a key revoked through the admin API on one worker is refused by the other at once', async (t) => {
       if (skip) return t.skip(skip);
       // Both workers have the key in their in-process cache.
