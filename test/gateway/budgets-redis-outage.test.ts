@@ -60,6 +60,8 @@ describe('budgets across a Redis outage', () => {
     await redis.start();
     await waitFor(() => o.deps.redis?.status === 'ready', 10_000, 50);
     assert.equal((await chat(s.secret)).status, 200, '$6 rebuilt + $6 fits in $12');
+    // The call is settled just after its answer leaves; the refusal below reports what is settled.
+    await waitFor(async () => (await api('GET', `/budgets/${budget.id}`)).spentUsd === '12.00');
     const over = await chat(s.secret);
     assert.equal(over.status, 402);
     assert.equal(over.body.error.spent, '12.00');
