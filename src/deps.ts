@@ -16,6 +16,8 @@ import { Metrics } from './ops/metrics.ts';
 import { createLogger } from './ops/logger.ts';
 import { UsageWriter } from './usage/usage-writer.ts';
 import { SqliteUsageWorker } from './store/sqlite-usage-worker.ts';
+import { UsageRetention } from './usage/usage-retention.ts';
+import { usageRollupRepo } from './store/repos/usage-rollup.repo.ts';
 import type { Logger } from 'pino';
 import { createClientIpResolver, createPolicyEngine } from './policy/index.ts';
 import { ResponseItemStore } from './surfaces/openai/response-items.ts';
@@ -47,6 +49,12 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
     const usageWorker = store.sqliteFile ? new SqliteUsageWorker({ file: store.sqliteFile }) : undefined;
     const usage = new UsageWriter(usageWorker ?? usageRepo(store.db), config.USAGE_FLUSH_INTERVAL_MS, logger, metrics);
     usage.start();
+    const rollups = usageRollupRepo(store.db);
+    const retention = new UsageRetention({
+      slices: usageWorker ?? rollups, organisationIds: rollups.organisationIds, logger,
+      rawDays: config.USAGE_RETENTION_DAYS, minuteDays: config.USAGE_MINUTE_ROLLUP_RETENTION_DAYS,
+    });
+    retention.start();
 
     const policy = createPolicyEngine({
       redis, redisKeyPrefix: config.REDIS_KEY_PREFIX, redisFailure: config.RATE_LIMIT_REDIS_FAILURE, instanceId: config.instanceId,
@@ -75,6 +83,7 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
       config, store, vault, bus, redis, keyLookup, orgRoutes, metrics, logger, usage, policy, clientIp, responseItems, invalidate,
       async close() {
         await policy.releaseAll().catch(() => {});
+        await retention.stop();
         await usage.close();
         await usageWorker?.close();
         await bus.close();

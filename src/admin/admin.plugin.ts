@@ -15,6 +15,7 @@ import { apiKeyRoutes } from './api-keys/api-keys.routes.ts';
 import { mcpServerRoutes } from './mcp-servers/mcp-servers.routes.ts';
 import { usageRoutes } from './usage/usage.routes.ts';
 import { policyExplainRoutes } from './policies/policy-explain.routes.ts';
+import { analyticsRoutes } from './analytics/analytics.routes.ts';
 import { collectRoutes, openapiRoutes } from './shared/openapi.ts';
 
 /** The admin API route group: its own auth (operator session or access token), JSON errors. */
@@ -41,5 +42,6 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   await app.register(mcpServerRoutes);
   await app.register(usageRoutes);
   await app.register(policyExplainRoutes);
+  await app.register(analyticsRoutes);
   await app.register(openapiRoutes(routes));
 }

@@ -55,6 +55,10 @@ const EnvSchema = z.object({
   INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
   /** How long the Responses surface keeps the output items it answered, for later `item_reference`s. */
   RESPONSES_ITEM_TTL_SECONDS: seconds.default(3600),
+  /** Raw usage records (model and MCP) are kept this many days; rollups are kept for good. 0: keep raw records for good. */
+  USAGE_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
+  /** Minute rollups are kept this many days (hour and day rollups for good). 0: keep them for good. */
+  USAGE_MINUTE_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(14),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
