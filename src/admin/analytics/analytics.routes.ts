@@ -12,7 +12,10 @@ import { csvLine } from './analytics.view.ts';
 
 const iso = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date-time').transform((s) => new Date(s).toISOString());
 const id = z.string().max(200);
-const Range = { from: iso.optional(), to: iso.optional(), interval: z.enum(['minute', 'hour', 'day']).optional() };
+const Range = {
+  from: iso.optional(), to: iso.optional(), interval: z.enum(['minute', 'hour', 'day']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+};
 const UsageQuery = z.object({
   ...Range, groupBy: z.enum(Object.keys(USAGE_GROUPS) as [keyof typeof USAGE_GROUPS]).optional(),
   apiKeyId: id.optional(), teamId: id.optional(), userId: id.optional(), modelId: id.optional(), providerId: id.optional(), status: id.optional(),
@@ -21,7 +24,8 @@ const McpQuery = z.object({
   ...Range, groupBy: z.enum(Object.keys(MCP_GROUPS) as [keyof typeof MCP_GROUPS]).optional(),
   apiKeyId: id.optional(), mcpServerId: id.optional(), tool: id.optional(), status: id.optional(),
 }).strict();
-const ChargebackQuery = z.object({ period: z.string().max(10) }).strict();
+/** period: 2026-11, 2026-Q4 or 2026 (UTC); default: the current month. */
+const ChargebackQuery = z.object({ period: z.string().max(10).optional() }).strict();
 const RecordsQuery = z.object({
   apiKeyId: id.optional(), modelId: id.optional(), status: z.enum(['success', 'error']).optional(), from: iso.optional(), to: iso.optional(),
 }).strict();

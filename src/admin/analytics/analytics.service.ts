@@ -24,7 +24,7 @@ export function bucketStart(iso: string, g: Granularity): string {
   return `${s.slice(0, 10)}T00:00:00.000Z`;
 }
 
-export interface RangeQuery { from?: string; to?: string; interval?: Granularity }
+export interface RangeQuery { from?: string; to?: string; interval?: Granularity; /** Most entries in `groups` (largest first); series are never cut. */ limit?: number }
 export interface UsageAnalyticsQuery extends RangeQuery {
   groupBy?: UsageGroup;
   apiKeyId?: string; teamId?: string; userId?: string; modelId?: string; providerId?: string; status?: string;
@@ -34,7 +34,8 @@ export interface McpAnalyticsQuery extends RangeQuery { groupBy?: McpGroup; apiK
 /** from/to as answered: from cut down to its bucket, to exclusive; refuses empty and oversized ranges. */
 export function resolveRange(q: RangeQuery, now: Date): { granularity: Granularity; from: string; to: string } {
   const granularity = q.interval ?? 'hour';
-  const to = q.to ?? now.toISOString();
+  // Default end: the end of the bucket holding now, so repeated calls answer the same range.
+  const to = q.to ?? new Date(Date.parse(bucketStart(now.toISOString(), granularity)) + STEP_MS[granularity]).toISOString();
   const from = bucketStart(q.from ?? new Date(Date.parse(to) - DEFAULT_SPAN_MS[granularity]).toISOString(), granularity);
   if (Date.parse(from) >= Date.parse(to)) throw new GatewayError('invalid_request', 'from must be before to', { field: 'from' });
   if ((Date.parse(to) - Date.parse(from)) / STEP_MS[granularity] > MAX_BUCKETS) {
@@ -103,6 +104,7 @@ export function createAnalyticsService({ analytics, usage, now = () => new Date(
       const rows = await analytics.usageSeries(orgId, { ...range, groupBy: dim ? [dim] : [], where });
       const out = await report(orgId, rows, dim, usageMetrics, { interval: range.granularity, from: range.from, to: range.to, groupBy: q.groupBy ?? null });
       out.groups.sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests);
+      if (q.limit) out.groups = out.groups.slice(0, q.limit);
       return out;
     },
 
@@ -113,11 +115,13 @@ export function createAnalyticsService({ analytics, usage, now = () => new Date(
       const rows = await analytics.mcpSeries(orgId, { ...range, groupBy: dim ? [dim] : [], where });
       const out = await report(orgId, rows, dim, mcpMetrics, { interval: range.granularity, from: range.from, to: range.to, groupBy: q.groupBy ?? null });
       out.groups.sort((a, b) => b.requests - a.requests);
+      if (q.limit) out.groups = out.groups.slice(0, q.limit);
       return out;
     },
 
     /** Spend of one period by team × key, from day rollups, with per-team subtotals. */
-    async chargeback(orgId: string, period: string) {
+    async chargeback(orgId: string, periodName?: string) {
+      const period = periodName ?? now().toISOString().slice(0, 7);
       const { from, to } = periodRange(period);
       const dims = ['team_id', 'api_key_id'];
       const rows = await analytics.usageSeries(orgId, { granularity: 'day', from, to, overall: true, groupBy: ['team_id', 'api_key_id'] });
