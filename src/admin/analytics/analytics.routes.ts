@@ -14,7 +14,7 @@ const iso = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'must
 const id = z.string().max(200);
 const Range = {
   from: iso.optional(), to: iso.optional(), interval: z.enum(['minute', 'hour', 'day']).optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(), outcome: z.enum(['success', 'error']).optional(),
 };
 const UsageQuery = z.object({
   ...Range, groupBy: z.enum(Object.keys(USAGE_GROUPS) as [keyof typeof USAGE_GROUPS]).optional(),

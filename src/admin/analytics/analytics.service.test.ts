@@ -107,6 +107,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
         const byStatus = await service.usage(orgId, { ...range, interval: 'day', groupBy: 'status' });
         assert.deepEqual(byStatus.groups.map((g) => g.group).sort(), ['ok', 'rate_limited', 'upstream_error']);
+        const failed = await service.usage(orgId, { ...range, interval: 'day', outcome: 'error' });
+        assert.equal(failed.totals.requests, failed.totals.errors);
+        assert.equal(failed.totals.errors, day.totals.errors);
         const filtered = await service.usage(orgId, { ...range, interval: 'day', modelId: 'model-y', teamId: 'team-b' });
         assert.equal(filtered.totals.requests, written.filter((r) => r.model_id === 'model-y' && r.team_id === 'team-b').length);
 

@@ -24,7 +24,7 @@ export function bucketStart(iso: string, g: Granularity): string {
   return `${s.slice(0, 10)}T00:00:00.000Z`;
 }
 
-export interface RangeQuery { from?: string; to?: string; interval?: Granularity; /** Most entries in `groups` (largest first); series are never cut. */ limit?: number }
+export interface RangeQuery { from?: string; to?: string; interval?: Granularity; outcome?: 'success' | 'error'; /** Most entries in `groups` (largest first); series are never cut. */ limit?: number }
 export interface UsageAnalyticsQuery extends RangeQuery {
   groupBy?: UsageGroup;
   apiKeyId?: string; teamId?: string; userId?: string; modelId?: string; providerId?: string; status?: string;
@@ -101,7 +101,7 @@ export function createAnalyticsService({ analytics, usage, now = () => new Date(
       const where: Partial<Record<UsageDimension, string>> = {
         api_key_id: q.apiKeyId, team_id: q.teamId, user_id: q.userId, model_id: q.modelId, provider_id: q.providerId, status: q.status,
       };
-      const rows = await analytics.usageSeries(orgId, { ...range, groupBy: dim ? [dim] : [], where });
+      const rows = await analytics.usageSeries(orgId, { ...range, groupBy: dim ? [dim] : [], where, outcome: q.outcome });
       const out = await report(orgId, rows, dim, usageMetrics, { interval: range.granularity, from: range.from, to: range.to, groupBy: q.groupBy ?? null });
       out.groups.sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests);
       if (q.limit) out.groups = out.groups.slice(0, q.limit);
@@ -112,7 +112,7 @@ export function createAnalyticsService({ analytics, usage, now = () => new Date(
       const range = resolveRange(q, now());
       const dim = q.groupBy ? MCP_GROUPS[q.groupBy] : undefined;
       const where: Partial<Record<McpDimension, string>> = { api_key_id: q.apiKeyId, mcp_server_id: q.mcpServerId, tool: q.tool, status: q.status };
-      const rows = await analytics.mcpSeries(orgId, { ...range, groupBy: dim ? [dim] : [], where });
+      const rows = await analytics.mcpSeries(orgId, { ...range, groupBy: dim ? [dim] : [], where, outcome: q.outcome });
       const out = await report(orgId, rows, dim, mcpMetrics, { interval: range.granularity, from: range.from, to: range.to, groupBy: q.groupBy ?? null });
       out.groups.sort((a, b) => b.requests - a.requests);
       if (q.limit) out.groups = out.groups.slice(0, q.limit);

@@ -21,6 +21,8 @@ export interface RollupQuery<D extends string> {
   overall?: boolean;
   /** Equality filters on dimensions ('' matches "none"). */
   where?: Partial<Record<D, string>>;
+  /** Successes only (status 'ok') or failures only. */
+  outcome?: 'success' | 'error';
 }
 
 /** One bucket × group of summed rollups (`group`: the groupBy dimensions' values); `hist` is the summed latency histogram. */
@@ -39,6 +41,7 @@ async function querySeries<D extends string>(
   const dims = q.groupBy ?? [];
   const keys = [...(q.overall ? [] : ['bucket']), ...dims].map((k) => sql.ref(k));
   const filters = Object.entries(q.where ?? {}).filter(([, v]) => typeof v === 'string').map(([d, v]) => sql` and ${sql.ref(d)} = ${v as string}`);
+  if (q.outcome) filters.push(q.outcome === 'success' ? sql` and status = 'ok'` : sql` and status <> 'ok'`);
   const r = await sql<Record<string, unknown>>`
     select ${sql.join([...keys, ...[...sums, ...HISTOGRAM_COLUMNS].map(total)])}
       from ${sql.table(table)}
