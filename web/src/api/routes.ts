@@ -88,6 +88,11 @@ export const ROUTES = {
 
   listUsage: ['GET', `${ORG}/usage`],
   listMcpUsage: ['GET', `${ORG}/usage/mcp`],
+  getAnalytics: ['GET', `${ORG}/analytics`],
+  getMcpAnalytics: ['GET', `${ORG}/analytics/mcp`],
+  getChargeback: ['GET', `${ORG}/analytics/chargeback`],
+  exportAnalyticsCsv: ['GET', `${ORG}/analytics/export.csv`],
+  exportUsageCsv: ['GET', `${ORG}/usage/export.csv`],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type RouteName = keyof typeof ROUTES;
