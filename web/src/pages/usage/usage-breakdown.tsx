@@ -6,11 +6,11 @@ import { useState } from 'react';
 import { analyticsApi, type AnalyticsFilters, type UsageGroupBy } from './analytics-api.ts';
 import { formatMs, formatUsd } from './usage-format.ts';
 
-const GROUPS: { value: UsageGroupBy; label: string; none: string }[] = [
-  { value: 'apiKey', label: 'API key', none: 'No key' },
-  { value: 'team', label: 'Team', none: 'No team' },
-  { value: 'model', label: 'Model', none: 'Unknown model' },
-  { value: 'provider', label: 'Provider', none: 'Unknown provider' },
+const GROUPS: { value: UsageGroupBy; label: string; noun: string; none: string }[] = [
+  { value: 'apiKey', label: 'API key', noun: 'API key', none: 'No key' },
+  { value: 'team', label: 'Team', noun: 'team', none: 'No team' },
+  { value: 'model', label: 'Model', noun: 'model', none: 'Unknown model' },
+  { value: 'provider', label: 'Provider', noun: 'provider', none: 'Unknown provider' },
 ];
 
 export function UsageBreakdown({ orgId, filters }: { orgId: string; filters: AnalyticsFilters }) {
@@ -24,7 +24,7 @@ export function UsageBreakdown({ orgId, filters }: { orgId: string; filters: Ana
   return (
     <Card withBorder radius="md" padding="md" component="section" aria-label="Spend breakdown">
       <Group justify="space-between" mb="sm" wrap="wrap">
-        <Title order={5}>Spend by {g.label.toLowerCase()}</Title>
+        <Title order={5}>Spend by {g.noun}</Title>
         <SegmentedControl aria-label="Group spend by" size="xs" value={groupBy} onChange={(v) => setGroupBy(v as UsageGroupBy)} data={GROUPS.map(({ value, label }) => ({ value, label }))} />
       </Group>
       {q.isPending ? <Skeleton h={220} /> : groups.length === 0 ? <Text c="dimmed" size="sm" py="xl" ta="center">No spend in this range.</Text> : (
@@ -32,7 +32,7 @@ export function UsageBreakdown({ orgId, filters }: { orgId: string; filters: Ana
           <BarChart h={Math.max(120, top.length * 28)} data={top} dataKey="name" orientation="vertical" yAxisProps={{ width: 160 }} valueFormatter={formatUsd}
             series={[{ name: 'Cost', color: 'indigo.6' }]} gridAxis="none" tickLine="none" />
           <Table.ScrollContainer minWidth={760} mt="md">
-            <Table striped highlightOnHover aria-label={`Spend by ${g.label.toLowerCase()}`}>
+            <Table striped highlightOnHover aria-label={`Spend by ${g.noun}`}>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{g.label}</Table.Th><Table.Th ta="right">Requests</Table.Th><Table.Th ta="right">Failed</Table.Th>

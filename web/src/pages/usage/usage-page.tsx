@@ -1,7 +1,7 @@
 // Usage: spend and traffic from the analytics API (rollups: exact totals whatever the traffic),
 // the raw records paged on the server, MCP calls, filters, and CSV exports of both.
 import { Alert, Button, Group, Select, SimpleGrid, Skeleton, Stack, Tabs, Text } from '@mantine/core';
-import { IconChartBar, IconDownload, IconList, IconPlugConnected } from '@tabler/icons-react';
+import { IconCpu, IconDownload, IconPlugConnected } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { api, fetchAll } from '../../api/endpoints.ts';
@@ -27,7 +27,7 @@ export function UsagePage() {
   const [modelId, setModelId] = useState<string | null>(null);
   const [providerId, setProviderId] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<'success' | 'error' | null>(null);
-  const [tab, setTab] = useState<string | null>('overview');
+  const [tab, setTab] = useState<string | null>('models');
   const bounds = useMemo(() => rangeBounds(range), [range]);
 
   const keys = useAllApiKeys(orgId);
@@ -51,11 +51,11 @@ export function UsagePage() {
         <Select aria-label="Filter by API key" placeholder="All API keys" searchable clearable value={apiKeyId} onChange={setApiKeyId} w={{ base: '48%', sm: 200 }}
           data={(keys.data?.items ?? []).map((k) => ({ value: k.id, label: k.name ?? k.maskedKey }))} />
         <Select aria-label="Filter by team" placeholder="All teams" searchable clearable value={teamId} onChange={setTeamId} w={{ base: '48%', sm: 170 }}
-          data={(teams.data?.items ?? []).map((x) => ({ value: x.id, label: x.name }))} disabled={tab !== 'overview'} />
+          data={(teams.data?.items ?? []).map((x) => ({ value: x.id, label: x.name }))} disabled={tab === 'mcp'} />
         <Select aria-label="Filter by model" placeholder="All models" searchable clearable value={modelId} onChange={setModelId} w={{ base: '48%', sm: 180 }}
           data={(models.data?.items ?? []).map((m) => ({ value: m.id, label: m.name }))} disabled={tab === 'mcp'} />
         <Select aria-label="Filter by provider" placeholder="All providers" clearable value={providerId} onChange={setProviderId} w={{ base: '48%', sm: 170 }}
-          data={(providers.data?.items ?? []).flatMap((p) => (p.provider ? [{ value: p.provider.id, label: p.displayName }] : []))} disabled={tab !== 'overview'} />
+          data={(providers.data?.items ?? []).flatMap((p) => (p.provider ? [{ value: p.provider.id, label: p.displayName }] : []))} disabled={tab === 'mcp'} />
         <Select aria-label="Filter by status" placeholder="Any status" clearable value={outcome} onChange={(v) => setOutcome(v as 'success' | 'error' | null)} w={{ base: '48%', sm: 140 }}
           data={[{ value: 'success', label: 'Succeeded' }, { value: 'error', label: 'Failed' }]} />
         <Group gap="xs" ml="auto">
@@ -67,11 +67,10 @@ export function UsagePage() {
       </Group>
       <Tabs value={tab} onChange={setTab} keepMounted={false}>
         <Tabs.List mb="lg">
-          <Tabs.Tab value="overview" leftSection={<IconChartBar size={16} />}>Overview</Tabs.Tab>
-          <Tabs.Tab value="records" leftSection={<IconList size={16} />}>Records</Tabs.Tab>
-          <Tabs.Tab value="mcp" leftSection={<IconPlugConnected size={16} />}>MCP Calls</Tabs.Tab>
+          <Tabs.Tab value="models" leftSection={<IconCpu size={16} />}>Model calls</Tabs.Tab>
+          <Tabs.Tab value="mcp" leftSection={<IconPlugConnected size={16} />}>MCP calls</Tabs.Tab>
         </Tabs.List>
-        <Tabs.Panel value="overview">
+        <Tabs.Panel value="models">
           <Stack gap="lg">
             {overview.error ? (
               <Alert color="red" variant="light" title="Could not load usage">
@@ -88,10 +87,9 @@ export function UsagePage() {
             )}
             {overview.data && <UsageCharts report={overview.data} />}
             <UsageBreakdown orgId={orgId} filters={filters} />
+            {/* Records cannot be filtered by team or provider (they are raw rows, not rollups). */}
+            <UsageRecords orgId={orgId} filters={recordFilters} keyName={keyName} />
           </Stack>
-        </Tabs.Panel>
-        <Tabs.Panel value="records">
-          <UsageRecords orgId={orgId} filters={recordFilters} keyName={keyName} />
         </Tabs.Panel>
         <Tabs.Panel value="mcp">
           <UsageMcp orgId={orgId} filters={filters} keyName={keyName} serverName={serverName} />
