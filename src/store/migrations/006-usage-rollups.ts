@@ -1,5 +1,5 @@
-import type { CreateTableBuilder, Kysely } from 'kysely';
-import { HISTOGRAM_COLUMNS } from '../usage-rollup.sql.ts';
+import { sql, type CreateTableBuilder, type Kysely } from 'kysely';
+import { HISTOGRAM_COLUMNS, IDS_MARKER, ROLLUP_SQL } from '../usage-rollup.sql.ts';
 
 /**
  * Rollups of usage, maintained by the usage writer in the same transaction as the raw rows:
@@ -25,6 +25,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   for (const c of ['requests', 'errors', 'blocked', 'bytes_in', 'bytes_out', 'latency_sum_ms']) mcp = count(mcp, c);
   mcp = histogram(mcp).addPrimaryKeyConstraint('mcp_usage_rollups_pk', ['organisation_id', 'granularity', 'bucket', 'api_key_id', 'mcp_server_id', 'tool', 'status']);
   await mcp.execute();
+
+  // Records written before this migration are rolled up once, so analytics cover them too.
+  for (const table of ['usage_records', 'mcp_usage_records'] as const) await sql.raw(ROLLUP_SQL[table].replace(IDS_MARKER, '1 = 1')).execute(db);
 }
 
 export async function down(): Promise<void> {
