@@ -27,6 +27,11 @@ interface RollupSpec {
   sums: Record<string, string>;
 }
 
+/**
+ * Rows are upserted in primary-key order, so two instances writing overlapping batches on
+ * PostgreSQL lock rollup rows in the same order instead of deadlocking (a deadlock would only be
+ * retried by the writer on its next tick, but costs a round).
+ */
 function rollupSql({ source, target, dims, sums }: RollupSpec): string {
   const dimNames = Object.keys(dims);
   const key = ['organisation_id', 'granularity', 'bucket', ...dimNames.filter((d) => d !== 'organisation_id')];
@@ -46,6 +51,7 @@ select ${outer.join(', ')}
 from (select ${inner.join(', ')}, r.latency_ms from ${source} r cross join ${granularities} g where ${IDS_MARKER}) x
 where true
 group by granularity, bucket, ${dimNames.join(', ')}
+order by ${key.join(', ')}
 on conflict (${key.join(', ')}) do update set ${add.join(', ')}`;
 }
 
