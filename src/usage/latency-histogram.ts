@@ -16,11 +16,13 @@ export function latencyBucket(ms: number): number {
 
 /**
  * The p-th percentile (0 < p ≤ 1) of a histogram, interpolated linearly inside the bucket
- * holding it; null when the histogram is empty. Accurate to the width of that bucket.
+ * holding it; null when the histogram is empty. Accurate to the width of that bucket. When every
+ * call fell in one bucket, the mean (if given) is the better estimate and is answered instead.
  */
-export function percentile(counts: readonly number[], p: number): number | null {
+export function percentile(counts: readonly number[], p: number, meanMs?: number): number | null {
   const total = counts.reduce((a, b) => a + b, 0);
   if (total === 0) return null;
+  if (meanMs !== undefined && counts.filter((c) => c > 0).length === 1) return Math.round(meanMs);
   const rank = p * total;
   let seen = 0;
   for (let i = 0; i < counts.length; i++) {

@@ -24,10 +24,11 @@ export function addRows(rows: RollupRow[]): { sums: Record<string, number>; hist
 
 const latency = (sums: Record<string, number>, hist: number[]) => {
   const n = sums.requests ?? 0;
+  const mean = n > 0 ? (sums.latency_sum_ms ?? 0) / n : undefined;
   return {
-    latencyAvgMs: n > 0 ? Math.round((sums.latency_sum_ms ?? 0) / n) : null,
-    latencyP50Ms: percentile(hist, 0.5),
-    latencyP95Ms: percentile(hist, 0.95),
+    latencyAvgMs: mean === undefined ? null : Math.round(mean),
+    latencyP50Ms: percentile(hist, 0.5, mean),
+    latencyP95Ms: percentile(hist, 0.95, mean),
   };
 };
 
