@@ -58,12 +58,13 @@ export function UsagePage() {
           data={(providers.data?.items ?? []).flatMap((p) => (p.provider ? [{ value: p.provider.id, label: p.displayName }] : []))} disabled={tab === 'mcp'} />
         <Select aria-label="Filter by status" placeholder="Any status" clearable value={outcome} onChange={(v) => setOutcome(v as 'success' | 'error' | null)} w={{ base: '48%', sm: 140 }}
           data={[{ value: 'success', label: 'Succeeded' }, { value: 'error', label: 'Failed' }]} />
-        <Group gap="xs" ml="auto">
+        {/* The exports cover model calls (records and totals); MCP records stay in their table. */}
+        {tab !== 'mcp' && <Group gap="xs" ml="auto">
           <Button component="a" variant="default" size="sm" leftSection={<IconDownload size={16} />} download
             href={exportUrl('aggregates', orgId, { from: bounds.from, to: bounds.to, interval: bounds.interval, groupBy: 'apiKey', apiKeyId, teamId, modelId, providerId, outcome })}>Export Totals</Button>
           <Button component="a" variant="default" size="sm" leftSection={<IconDownload size={16} />} download
             href={exportUrl('records', orgId, recordFilters)}>Export Records</Button>
-        </Group>
+        </Group>}
       </Group>
       <Tabs value={tab} onChange={setTab} keepMounted={false}>
         <Tabs.List mb="lg">
