@@ -57,12 +57,12 @@ export interface MetaTable { key: string; value: string }
 /** Latency histogram counts h0..h23 (see usage/latency-histogram.ts), on both rollup tables. */
 export type HistogramColumns = { [K in `h${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20 | 21 | 22 | 23}`]: number };
 export interface UsageRollupTable extends HistogramColumns {
-  granularity: string; bucket: string; organisation_id: string; api_key_id: string; team_id: string; user_id: string; model_id: string;
+  granularity: string; rollup_set: string; bucket: string; organisation_id: string; api_key_id: string; team_id: string; user_id: string; model_id: string;
   provider_id: string; status: string; requests: number; errors: number; input_tokens: number; output_tokens: number; cached_tokens: number;
   cost_nano_usd: number; latency_sum_ms: number;
 }
 export interface McpUsageRollupTable extends HistogramColumns {
-  granularity: string; bucket: string; organisation_id: string; api_key_id: string; mcp_server_id: string; tool: string; status: string;
+  granularity: string; rollup_set: string; bucket: string; organisation_id: string; api_key_id: string; mcp_server_id: string; tool: string; status: string;
   requests: number; errors: number; blocked: number; bytes_in: number; bytes_out: number; latency_sum_ms: number;
 }
 

@@ -19,6 +19,8 @@ const db = new SQLite(workerData.file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = ' + Number(workerData.busyTimeoutMs));
+// Rollup upserts and id inserts land on random pages of large indexes: a 2 MB default page cache thrashes.
+db.pragma('cache_size = -32768');
 const TABLES = new Set(['usage_records', 'mcp_usage_records']);
 const statements = new Map();
 function statement(table, columns) {

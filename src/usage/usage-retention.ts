@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { RetentionTarget } from '../store/usage-rollup.sql.ts';
+import { MINUTE_ROLLUP_TARGETS, RAW_TARGETS, type RetentionTarget } from '../store/usage-rollup.sql.ts';
 
 /** Where slices are deleted: the SQLite usage worker thread, or the repository (PostgreSQL). */
 export interface RetentionSlices {
@@ -64,8 +64,8 @@ export class UsageRetention {
     const now = (this.opts.now ?? (() => new Date()))().getTime();
     const cutoff = (days: number) => new Date(now - days * DAY_MS).toISOString();
     const targets: { target: RetentionTarget; before: string }[] = [];
-    if (this.opts.rawDays > 0) targets.push({ target: 'usage_records', before: cutoff(this.opts.rawDays) }, { target: 'mcp_usage_records', before: cutoff(this.opts.rawDays) });
-    if (this.opts.minuteDays > 0) targets.push({ target: 'usage_rollups', before: cutoff(this.opts.minuteDays) }, { target: 'mcp_usage_rollups', before: cutoff(this.opts.minuteDays) });
+    if (this.opts.rawDays > 0) for (const target of RAW_TARGETS) targets.push({ target, before: cutoff(this.opts.rawDays) });
+    if (this.opts.minuteDays > 0) for (const target of MINUTE_ROLLUP_TARGETS) targets.push({ target, before: cutoff(this.opts.minuteDays) });
     let deleted = 0;
     for (const orgId of await this.opts.organisationIds()) {
       for (const { target, before } of targets) {

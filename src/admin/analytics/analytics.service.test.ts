@@ -137,6 +137,13 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.equal(left.length, 1200 - firstDay);
       assert.ok(left.every((r) => r.created_at >= '2031-03-02'));
       assert.deepEqual(await check(), before);
+
+      // Minute rollups have their own, shorter retention; hour and day rollups stay.
+      const minutes = () => s.db.selectFrom('usage_rollups').select((eb) => eb.fn.countAll().as('n')).where('organisation_id', '=', orgId).where('granularity', '=', 'minute').executeTakeFirstOrThrow();
+      assert.ok(Number((await minutes()).n) > 0);
+      await new UsageRetention({ slices: worker ?? slices, organisationIds: async () => [orgId], rawDays: 0, minuteDays: 1, sliceSize: 500, now: () => new Date(START + 10 * DAY) }).runOnce();
+      assert.equal(Number((await minutes()).n), 0);
+      assert.deepEqual(await check(), before);
     });
 
     it('answers MCP usage by server, tool and status, the chargeback by team × key, and never another organisation', async (t) => {

@@ -3,7 +3,7 @@ import { HISTOGRAM_COLUMNS, IDS_MARKER, ROLLUP_SQL } from '../usage-rollup.sql.t
 
 /**
  * Rollups of usage, maintained by the usage writer in the same transaction as the raw rows:
- * one row per granularity (minute, hour, day) × UTC bucket × dimensions. Dimensions are
+ * one row per granularity (minute, hour, day) × rollup set (see USAGE_ROLLUP_SETS) × UTC bucket × dimensions. Dimensions are
  * never NULL ('' stands for "none") so that the primary key matches on upsert on both
  * dialects (PostgreSQL treats NULLs as distinct). h0..h23 count calls per log-scale latency
  * bucket (see LATENCY_BOUNDS_MS), so percentiles over any range come from summed counts.
@@ -15,15 +15,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   const histogram = (t: Builder) => HISTOGRAM_COLUMNS.reduce((acc, h) => acc.addColumn(h, 'integer', (c) => c.notNull().defaultTo(0)), t);
 
   let usage = db.schema.createTable('usage_rollups').ifNotExists() as Builder;
-  for (const d of ['granularity', 'bucket', 'organisation_id', 'api_key_id', 'team_id', 'user_id', 'model_id', 'provider_id', 'status']) usage = dim(usage, d);
+  for (const d of ['granularity', 'rollup_set', 'bucket', 'organisation_id', 'api_key_id', 'team_id', 'user_id', 'model_id', 'provider_id', 'status']) usage = dim(usage, d);
   for (const c of ['requests', 'errors', 'input_tokens', 'output_tokens', 'cached_tokens', 'cost_nano_usd', 'latency_sum_ms']) usage = count(usage, c);
-  usage = histogram(usage).addPrimaryKeyConstraint('usage_rollups_pk', ['organisation_id', 'granularity', 'bucket', 'api_key_id', 'team_id', 'user_id', 'model_id', 'provider_id', 'status']);
+  usage = histogram(usage).addPrimaryKeyConstraint('usage_rollups_pk', ['organisation_id', 'granularity', 'rollup_set', 'bucket', 'api_key_id', 'team_id', 'user_id', 'model_id', 'provider_id', 'status']);
   await usage.execute();
 
   let mcp = db.schema.createTable('mcp_usage_rollups').ifNotExists() as Builder;
-  for (const d of ['granularity', 'bucket', 'organisation_id', 'api_key_id', 'mcp_server_id', 'tool', 'status']) mcp = dim(mcp, d);
+  for (const d of ['granularity', 'rollup_set', 'bucket', 'organisation_id', 'api_key_id', 'mcp_server_id', 'tool', 'status']) mcp = dim(mcp, d);
   for (const c of ['requests', 'errors', 'blocked', 'bytes_in', 'bytes_out', 'latency_sum_ms']) mcp = count(mcp, c);
-  mcp = histogram(mcp).addPrimaryKeyConstraint('mcp_usage_rollups_pk', ['organisation_id', 'granularity', 'bucket', 'api_key_id', 'mcp_server_id', 'tool', 'status']);
+  mcp = histogram(mcp).addPrimaryKeyConstraint('mcp_usage_rollups_pk', ['organisation_id', 'granularity', 'rollup_set', 'bucket', 'api_key_id', 'mcp_server_id', 'tool', 'status']);
   await mcp.execute();
 
   // Records written before this migration are rolled up once, so analytics cover them too.

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../schema.ts';
-import { HISTOGRAM_COLUMNS, type Granularity } from '../usage-rollup.sql.ts';
+import { HISTOGRAM_COLUMNS, MCP_ROLLUP_SETS, MINUTE_SETS, USAGE_ROLLUP_SETS, type Granularity } from '../usage-rollup.sql.ts';
 
 /** Rollup dimensions an analytics query may group or filter by, per table. */
 export const USAGE_DIMENSIONS = ['api_key_id', 'team_id', 'user_id', 'model_id', 'provider_id', 'status'] as const;
@@ -33,9 +33,22 @@ export interface RollupRow {
   hist: number[];
 }
 
+/**
+ * The smallest rollup set that answers a query: 'total' when nothing but status is grouped or
+ * filtered, the one dimension's set when only it is, else 'full' (every combination).
+ */
+export function rollupSetFor(sets: readonly string[], groupBy: readonly string[], where: Record<string, string | undefined>): string {
+  const used = new Set([...groupBy, ...Object.keys(where).filter((k) => typeof where[k] === 'string')].filter((d) => d !== 'status'));
+  if (used.size === 0) return 'total';
+  const [only] = used;
+  return used.size === 1 && sets.includes(only) ? only : 'full';
+}
+
 async function querySeries<D extends string>(
   db: Kysely<Database>, table: 'usage_rollups' | 'mcp_usage_rollups', sums: readonly string[], orgId: string, q: RollupQuery<D>,
 ): Promise<RollupRow[]> {
+  const sets = q.granularity === 'minute' ? MINUTE_SETS : table === 'usage_rollups' ? USAGE_ROLLUP_SETS : MCP_ROLLUP_SETS;
+  const set = rollupSetFor(sets, q.groupBy ?? [], (q.where ?? {}) as Record<string, string | undefined>);
   // Sums cast to bigint: PostgreSQL answers sum(bigint) as numeric, which pg returns as text.
   const total = (c: string): RawBuilder<unknown> => sql`cast(sum(${sql.ref(c)}) as bigint) as ${sql.ref(c)}`;
   const dims = q.groupBy ?? [];
@@ -45,7 +58,7 @@ async function querySeries<D extends string>(
   const r = await sql<Record<string, unknown>>`
     select ${sql.join([...keys, ...[...sums, ...HISTOGRAM_COLUMNS].map(total)])}
       from ${sql.table(table)}
-     where organisation_id = ${orgId} and granularity = ${q.granularity} and bucket >= ${q.from} and bucket < ${q.to}${sql.join(filters, sql``)}
+     where organisation_id = ${orgId} and granularity = ${q.granularity} and rollup_set = ${set} and bucket >= ${q.from} and bucket < ${q.to}${sql.join(filters, sql``)}
      ${keys.length > 0 ? sql`group by ${sql.join(keys)} order by ${sql.join(keys)}` : sql``}`.execute(db);
   return r.rows.map((row) => ({
     bucket: q.overall ? null : String(row.bucket),

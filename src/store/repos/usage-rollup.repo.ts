@@ -1,6 +1,6 @@
 import { SqliteAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, McpUsageRecordTable, UsageRecordTable } from '../schema.ts';
-import { IDS_MARKER, RETENTION_TARGETS, ROLLUP_SQL, type RetentionTarget } from '../usage-rollup.sql.ts';
+import { IDS_MARKER, RETENTION_TARGETS, ROLLUP_SQL, retentionScope, type RetentionTarget } from '../usage-rollup.sql.ts';
 
 type RawTable = keyof typeof ROLLUP_SQL;
 type RawRow<T extends RawTable> = T extends 'usage_records' ? UsageRecordTable : McpUsageRecordTable;
@@ -36,9 +36,9 @@ export function usageRollupRepo(db: Kysely<Database>) {
     /** Deletes up to `limit` rows of one organisation older than `before`; answers how many went. */
     async deleteSlice(target: RetentionTarget, orgId: string, before: string, limit: number): Promise<number> {
       const t = RETENTION_TARGETS[target];
-      const minute = t.minuteOnly ? sql` and granularity = 'minute'` : sql``;
+      if (!t) throw new Error('unexpected retention target');
       const row = sqlite ? sql.raw('rowid') : sql.raw('ctid');
-      const r = await sql`delete from ${sql.table(t.table)} where ${row} in (select ${row} from ${sql.table(t.table)} where organisation_id = ${orgId} and ${sql.ref(t.column)} < ${before}${minute} limit ${limit})`.execute(db);
+      const r = await sql`delete from ${sql.table(t.table)} where ${row} in (select ${row} from ${sql.table(t.table)} where organisation_id = ${orgId}${sql.raw(retentionScope(t))} and ${sql.ref(t.column)} < ${before} limit ${limit})`.execute(db);
       return Number(r.numAffectedRows ?? 0);
     },
 
