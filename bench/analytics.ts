@@ -2,7 +2,7 @@
  * `npm run bench:analytics`: seeds ANALYTICS_RECORDS (default 10 000 000) usage records over 30 days
  * on SQLite and PostgreSQL, then times what the Usage page asks for and the usage writer's rate.
  * ANALYTICS_DIALECTS=sqlite,postgres picks dialects; ANALYTICS_WRITE_SECONDS the write test length.
- * Writes bench/reports/analytics.md.
+ * Writes bench/reports/analytics.md (ANALYTICS_REPORT names another file there).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir, cpus } from 'node:os';
@@ -163,5 +163,5 @@ const lines = [
   `| writer: records queued at ${WRITE_RATE}/s for ${WRITE_SECONDS} s | ${results.map((r) => `${r.write.queued} queued, max pending ${r.write.maxPending}, drained ${r.write.drainSeconds.toFixed(1)} s after, ${r.write.writtenPerSecond.toFixed(0)} rec/s overall, ${r.write.dropped} dropped`).join(' | ')} | keeps up with 5 000/s |`,
   '', 'Reproduce: `ANALYTICS_RECORDS=10000000 npm run bench:analytics` (both dialects; PostgreSQL at `TEST_DATABASE_URL` or 127.0.0.1:5432/test).', '',
 ];
-writeFileSync(new URL('./reports/analytics.md', import.meta.url), lines.join('\n'));
+writeFileSync(new URL(`./reports/${process.env.ANALYTICS_REPORT ?? 'analytics.md'}`, import.meta.url), lines.join('\n'));
 console.log(lines.join('\n'));
