@@ -103,5 +103,19 @@ test('console: the Usage page shows what the gateway recorded', async (t) => {
     await shot(page, 'usage-03-mcp');
   });
 
+  await step('the chargeback of this month bills each team what it spent', async () => {
+    await page.getByRole('tab', { name: 'Chargeback' }).click();
+    const table = page.getByRole('table', { name: 'Chargeback by team and key' });
+    // The calls span the last 14 hours: near the 1st of a month some fall in the previous one.
+    const thisMonth = raw.filter((r) => r.created_at.slice(0, 7) === new Date(now).toISOString().slice(0, 7));
+    await page.getByTestId('chargeback-total').waitFor();
+    assert.equal(await page.getByTestId('chargeback-total').textContent(), cost(thisMonth));
+    if (thisMonth.some((r) => r.team_id === team.id)) {
+      const research = table.getByRole('row').filter({ hasText: /^Research\b/ }).first();
+      assert.ok((await research.textContent())!.endsWith(cost(thisMonth.filter((r) => r.team_id === team.id))));
+    }
+    await shot(page, 'usage-04-chargeback');
+  });
+
   assert.deepEqual(errors, []);
 });

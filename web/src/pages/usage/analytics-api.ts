@@ -22,6 +22,13 @@ export interface AnalyticsFilters {
   apiKeyId?: string | null; teamId?: string | null; modelId?: string | null; providerId?: string | null; outcome?: 'success' | 'error' | null;
 }
 
+export interface ChargebackLine extends UsageMetrics { teamId: string | null; teamName: string | null; apiKeyId: string | null; apiKeyName: string | null }
+export interface Chargeback {
+  period: string; from: string; to: string; totals: UsageMetrics;
+  items: ChargebackLine[];
+  teams: (UsageMetrics & { teamId: string | null; teamName: string | null })[];
+}
+
 type Query = Record<string, string | number | null | undefined>;
 const clean = (q: Query) => Object.fromEntries(Object.entries(q).filter(([, v]) => v !== null && v !== undefined && v !== ''));
 
@@ -30,6 +37,7 @@ export const analyticsApi = {
     request<Report<UsageMetrics>>('GET', fillPath(ROUTES.getAnalytics[1], { orgId }), { query: clean({ ...f, groupBy, limit }) }),
   mcp: (orgId: string, f: Pick<AnalyticsFilters, 'from' | 'to' | 'interval' | 'apiKeyId' | 'outcome'>, groupBy?: McpGroupBy) =>
     request<Report<McpMetrics>>('GET', fillPath(ROUTES.getMcpAnalytics[1], { orgId }), { query: clean({ ...f, groupBy }) }),
+  chargeback: (orgId: string, period: string) => request<Chargeback>('GET', fillPath(ROUTES.getChargeback[1], { orgId }), { query: { period } }),
 };
 
 /** Same-origin download links (the session cookie rides along); the filters become query parameters. */

@@ -1,7 +1,7 @@
 // Usage: spend and traffic from the analytics API (rollups: exact totals whatever the traffic),
 // the raw records paged on the server, MCP calls, filters, and CSV exports of both.
 import { Alert, Button, Group, Select, SimpleGrid, Skeleton, Stack, Tabs, Text } from '@mantine/core';
-import { IconCpu, IconDownload, IconPlugConnected } from '@tabler/icons-react';
+import { IconCpu, IconDownload, IconPlugConnected, IconReceipt } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { api, fetchAll } from '../../api/endpoints.ts';
@@ -12,6 +12,7 @@ import { useOrgId } from '../../hooks/use-session.ts';
 import { formatNumber } from '../../lib/format.ts';
 import { analyticsApi, exportUrl, type AnalyticsFilters } from './analytics-api.ts';
 import { UsageBreakdown } from './usage-breakdown.tsx';
+import { UsageChargeback } from './usage-chargeback.tsx';
 import { UsageCharts } from './usage-charts.tsx';
 import { formatMs, formatUsd } from './usage-format.ts';
 import { UsageMcp } from './usage-mcp.tsx';
@@ -46,7 +47,8 @@ export function UsagePage() {
   return (
     <>
       <PageHeader title="Usage" description="Spend and traffic of every gateway call, by key, team, model and provider. Prompts and completions are never recorded." />
-      <Group mb="lg" gap="sm" wrap="wrap">
+      {/* The chargeback has its own period; the range and filters do not apply to it. */}
+      {tab !== 'chargeback' && <Group mb="lg" gap="sm" wrap="wrap">
         <Select aria-label="Time range" data={RANGES.map((r) => ({ value: r.value, label: r.label }))} value={range} onChange={(v) => v && setRange(v as RangeValue)} allowDeselect={false} w={{ base: '48%', sm: 160 }} />
         <Select aria-label="Filter by API key" placeholder="All API keys" searchable clearable value={apiKeyId} onChange={setApiKeyId} w={{ base: '48%', sm: 200 }}
           data={(keys.data?.items ?? []).map((k) => ({ value: k.id, label: k.name ?? k.maskedKey }))} />
@@ -59,17 +61,18 @@ export function UsagePage() {
         <Select aria-label="Filter by status" placeholder="Any status" clearable value={outcome} onChange={(v) => setOutcome(v as 'success' | 'error' | null)} w={{ base: '48%', sm: 140 }}
           data={[{ value: 'success', label: 'Succeeded' }, { value: 'error', label: 'Failed' }]} />
         {/* The exports cover model calls (records and totals); MCP records stay in their table. */}
-        {tab !== 'mcp' && <Group gap="xs" ml="auto">
+        {tab === 'models' && <Group gap="xs" ml="auto">
           <Button component="a" variant="default" size="sm" leftSection={<IconDownload size={16} />} download
             href={exportUrl('aggregates', orgId, { from: bounds.from, to: bounds.to, interval: bounds.interval, groupBy: 'apiKey', apiKeyId, teamId, modelId, providerId, outcome })}>Export Totals</Button>
           <Button component="a" variant="default" size="sm" leftSection={<IconDownload size={16} />} download
             href={exportUrl('records', orgId, recordFilters)}>Export Records</Button>
         </Group>}
-      </Group>
+      </Group>}
       <Tabs value={tab} onChange={setTab} keepMounted={false}>
         <Tabs.List mb="lg">
           <Tabs.Tab value="models" leftSection={<IconCpu size={16} />}>Model calls</Tabs.Tab>
           <Tabs.Tab value="mcp" leftSection={<IconPlugConnected size={16} />}>MCP calls</Tabs.Tab>
+          <Tabs.Tab value="chargeback" leftSection={<IconReceipt size={16} />}>Chargeback</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="models">
           <Stack gap="lg">
@@ -94,6 +97,9 @@ export function UsagePage() {
         </Tabs.Panel>
         <Tabs.Panel value="mcp">
           <UsageMcp orgId={orgId} filters={filters} keyName={keyName} serverName={serverName} />
+        </Tabs.Panel>
+        <Tabs.Panel value="chargeback">
+          <UsageChargeback orgId={orgId} />
         </Tabs.Panel>
       </Tabs>
     </>
