@@ -16,6 +16,8 @@ import { Metrics } from './ops/metrics.ts';
 import { createLogger } from './ops/logger.ts';
 import { UsageWriter } from './usage/usage-writer.ts';
 import { SqliteUsageWorker } from './store/sqlite-usage-worker.ts';
+import { UsageRetention } from './usage/usage-retention.ts';
+import { usageRollupRepo } from './store/repos/usage-rollup.repo.ts';
 import type { Logger } from 'pino';
 import { createClientIpResolver, createPolicyEngine } from './policy/index.ts';
 import { ResponseItemStore } from './surfaces/openai/response-items.ts';
@@ -74,6 +76,12 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
     const usageWorker = store.sqliteFile && !shared.usageRepo ? new SqliteUsageWorker({ file: store.sqliteFile }) : undefined;
     const usage = new UsageWriter(shared.usageRepo ?? usageWorker ?? usageRepo(store.db), config.USAGE_FLUSH_INTERVAL_MS, logger, metrics);
     usage.start();
+    const rollups = usageRollupRepo(store.db);
+    const retention = new UsageRetention({
+      slices: usageWorker ?? rollups, organisationIds: rollups.organisationIds, logger,
+      rawDays: config.USAGE_RETENTION_DAYS, minuteDays: config.USAGE_MINUTE_ROLLUP_RETENTION_DAYS,
+    });
+    retention.start();
 
     const policy = createPolicyEngine({
       store: shared.limiter, redis, redisKeyPrefix: config.REDIS_KEY_PREFIX, redisFailure: config.RATE_LIMIT_REDIS_FAILURE, instanceId: config.instanceId,
@@ -114,6 +122,7 @@ export async function createDeps(config: Readonly<Config>, opts: { logger?: Logg
         await tracer?.shutdown().catch(() => {});
         await policy.releaseAll().catch(() => {});
         await budgets.close();
+        await retention.stop();
         await usage.close();
         await usageWorker?.close();
         await bus.close();

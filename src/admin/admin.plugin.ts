@@ -17,6 +17,7 @@ import { usageRoutes } from './usage/usage.routes.ts';
 import { policyExplainRoutes } from './policies/policy-explain.routes.ts';
 import { deploymentRoutes } from './deployments/deployments.routes.ts';
 import { routingRuleRoutes } from './routing-rules/routing-rules.routes.ts';
+import { analyticsRoutes } from './analytics/analytics.routes.ts';
 import { collectRoutes, openapiRoutes } from './shared/openapi.ts';
 import { registerAuditTrail } from '../audit/audit-trail.ts';
 import { auditLogRoutes } from './audit-log/audit-log.routes.ts';
@@ -62,6 +63,7 @@ export async function adminRoutes(app: FastifyInstance, opts: { gateway?: Gatewa
   await app.register(budgetRoutes);
   await app.register(quotaRoutes);
   await app.register(webhookRoutes);
+  await app.register(analyticsRoutes);
   await app.register(openapiRoutes(routes));
   await app.register(apiDocsRoutes);
 }

@@ -64,6 +64,10 @@ const EnvSchema = z.object({
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
   /** Worker processes serving the one port (`auto`: one per core). 1 runs everything in one process. */
   ODOCK_WORKERS: z.string().regex(/^(auto|[1-9][0-9]{0,2})$/, 'must be auto or a number from 1 to 999').default('1'),
+  /** Raw usage records (model and MCP) are kept this many days; rollups are kept for good. 0: keep raw records for good. */
+  USAGE_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
+  /** Minute rollups are kept this many days (hour and day rollups for good). 0: keep them for good. */
+  USAGE_MINUTE_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(14),
   /** Company sign-in and OpenTelemetry (sso-env.ts). */
   ...ssoEnvShape,
 }).superRefine((env, ctx) => {

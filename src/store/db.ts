@@ -72,6 +72,8 @@ export function openStore(opts: StoreOptions): Store {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    // Analytics read ranges of rollup indexes; SQLite's 2 MB default page cache is too small for them.
+    sqlite.pragma('cache_size = -32768');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log });
   } else {
     dialect = 'postgres';

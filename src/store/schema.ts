@@ -95,6 +95,17 @@ export interface WebhookDeliveryTable {
   next_attempt_at: string; claimed_by: string | null; claimed_until: string | null; last_status_code: number | null;
   last_error: string | null; delivered_at: string | null; created_at: string;
 }
+/** Latency histogram counts h0..h23 (see usage/latency-histogram.ts), on both rollup tables. */
+export type HistogramColumns = { [K in `h${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20 | 21 | 22 | 23}`]: number };
+export interface UsageRollupTable extends HistogramColumns {
+  granularity: string; rollup_set: string; bucket: string; organisation_id: string; api_key_id: string; team_id: string; user_id: string; model_id: string;
+  provider_id: string; status: string; requests: number; errors: number; input_tokens: number; output_tokens: number; cached_tokens: number;
+  cost_nano_usd: number; latency_sum_ms: number;
+}
+export interface McpUsageRollupTable extends HistogramColumns {
+  granularity: string; rollup_set: string; bucket: string; organisation_id: string; api_key_id: string; mcp_server_id: string; tool: string; status: string;
+  requests: number; errors: number; blocked: number; bytes_in: number; bytes_out: number; latency_sum_ms: number;
+}
 
 export interface Database {
   organisations: OrganisationTable;
@@ -126,4 +137,6 @@ export interface Database {
   budget_alerts: BudgetAlertTable;
   webhooks: WebhookTable;
   webhook_deliveries: WebhookDeliveryTable;
+  usage_rollups: UsageRollupTable;
+  mcp_usage_rollups: McpUsageRollupTable;
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { McpUsageRecordTable, UsageRecordTable } from './schema.ts';
 import type { UsageRepo } from './repos/usage.repo.ts';
+import { RETENTION_TARGETS, sqliteRetentionSql, sqliteRollupSql, type RetentionTarget } from './usage-rollup.sql.ts';
 
 /**
  * The worker's code, run with `eval: true` (CommonJS). It is a string rather than a file so that
@@ -18,6 +19,8 @@ const db = new SQLite(workerData.file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = ' + Number(workerData.busyTimeoutMs));
+// Rollup upserts and id inserts land on random pages of large indexes: a 2 MB default page cache thrashes.
+db.pragma('cache_size = -32768');
 const TABLES = new Set(['usage_records', 'mcp_usage_records']);
 const statements = new Map();
 function statement(table, columns) {
@@ -34,8 +37,23 @@ function statement(table, columns) {
 const insert = db.transaction((table, rows) => {
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))].sort();
   const s = statement(table, columns);
-  for (const r of rows) s.run(columns.map((c) => (r[c] === undefined ? null : r[c])));
+  // Only rows actually inserted (not skipped as already written) are folded into the rollups.
+  const inserted = [];
+  for (const r of rows) if (s.run(columns.map((c) => (r[c] === undefined ? null : r[c]))).changes > 0) inserted.push(r.id);
+  if (inserted.length > 0 && workerData.rollupSql[table]) prepared(workerData.rollupSql[table]).run(JSON.stringify(inserted));
 });
+const preparedByText = new Map();
+function prepared(text) {
+  let s = preparedByText.get(text);
+  if (!s) preparedByText.set(text, (s = db.prepare(text)));
+  return s;
+}
+// Retention slices run here too, so a large delete never holds the gateway's thread.
+function retain(m) {
+  const text = workerData.retentionSql[m.target];
+  if (!text) throw new Error('unexpected retention target');
+  return prepared(text).run(m.orgId, m.before, m.limit).changes;
+}
 const touchOne = db.prepare('update api_keys set last_used_at = ? where id = ?');
 const touch = db.transaction((ids, at) => {
   for (const id of ids) touchOne.run(at, id);
@@ -47,17 +65,20 @@ parentPort.on('message', (m) => {
     return;
   }
   try {
+    let result;
     if (m.op === 'insert') insert(m.table, m.rows);
     else if (m.op === 'touch') touch(m.ids, m.at);
-    parentPort.postMessage({ id: m.id, ok: true, threadId });
+    else if (m.op === 'retain') result = retain(m);
+    parentPort.postMessage({ id: m.id, ok: true, threadId, result });
   } catch (e) {
     parentPort.postMessage({ id: m.id, ok: false, threadId, message: String(e && e.message), code: e && e.code });
   }
 });
 `;
 
-type Request = { op: 'insert'; table: 'usage_records' | 'mcp_usage_records'; rows: unknown[] } | { op: 'touch'; ids: string[]; at: string };
-type Reply = { id: number; ok: boolean; threadId: number; message?: string; code?: string };
+type Request = { op: 'insert'; table: 'usage_records' | 'mcp_usage_records'; rows: unknown[] } | { op: 'touch'; ids: string[]; at: string }
+  | { op: 'retain'; target: RetentionTarget; orgId: string; before: string; limit: number };
+type Reply = { id: number; ok: boolean; threadId: number; message?: string; code?: string; result?: unknown };
 
 export interface SqliteUsageWorkerOptions {
   /** SQLite database file (not `:memory:`, which another connection cannot open). */
@@ -76,7 +97,7 @@ export interface SqliteUsageWorkerOptions {
 export class SqliteUsageWorker implements Pick<UsageRepo, 'insertUsage' | 'insertMcpUsage' | 'touchLastUsed'> {
   private worker: Worker | undefined;
   private seq = 0;
-  private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly file: string;
   private readonly busyTimeoutMs: number;
   /** The thread id of the worker that answered last (0 would be the main thread): lets tests prove where writes run. */
@@ -100,6 +121,11 @@ export class SqliteUsageWorker implements Pick<UsageRepo, 'insertUsage' | 'inser
     return this.call({ op: 'touch', ids: keyIds, at });
   }
 
+  /** Deletes one slice of rows older than `before` (see usage-retention.ts); answers how many went. */
+  async deleteSlice(target: RetentionTarget, orgId: string, before: string, limit: number): Promise<number> {
+    return Number(await this.call({ op: 'retain', target, orgId, before, limit }));
+  }
+
   /** Lets the worker close its connection and end; calls still waiting fail as unreachable. */
   async close(): Promise<void> {
     const w = this.worker;
@@ -113,10 +139,12 @@ export class SqliteUsageWorker implements Pick<UsageRepo, 'insertUsage' | 'inser
     clearTimeout(timer);
   }
 
-  private call(req: Request): Promise<void> {
+  private call(req: Request & { op: 'retain' }): Promise<unknown>;
+  private call(req: Request): Promise<void>;
+  private call(req: Request): Promise<unknown> {
     const w = this.start();
     const id = ++this.seq;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<unknown>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       // Referenced only while a call waits: an idle worker never keeps the process alive, and a
       // flush at shutdown is not cut short by the process exiting under it.
@@ -125,7 +153,7 @@ export class SqliteUsageWorker implements Pick<UsageRepo, 'insertUsage' | 'inser
     });
   }
 
-  private settle(id: number, f: (p: { resolve: () => void; reject: (e: Error) => void }) => void): void {
+  private settle(id: number, f: (p: { resolve: (v: unknown) => void; reject: (e: Error) => void }) => void): void {
     const p = this.waiting.get(id);
     if (!p) return;
     this.waiting.delete(id);
@@ -136,11 +164,15 @@ export class SqliteUsageWorker implements Pick<UsageRepo, 'insertUsage' | 'inser
   private start(): Worker {
     if (this.worker) return this.worker;
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file: this.file, busyTimeoutMs: this.busyTimeoutMs } });
+    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: {
+      driver, file: this.file, busyTimeoutMs: this.busyTimeoutMs,
+      rollupSql: { usage_records: sqliteRollupSql('usage_records'), mcp_usage_records: sqliteRollupSql('mcp_usage_records') },
+      retentionSql: Object.fromEntries(Object.keys(RETENTION_TARGETS).map((t) => [t, sqliteRetentionSql(t as RetentionTarget)])),
+    } });
     w.unref();
     w.on('message', (m: Reply) => {
       this.lastWriterThreadId = m.threadId;
-      this.settle(m.id, (p) => (m.ok ? p.resolve() : p.reject(Object.assign(new Error(m.message), { code: m.code }))));
+      this.settle(m.id, (p) => (m.ok ? p.resolve(m.result) : p.reject(Object.assign(new Error(m.message), { code: m.code }))));
     });
     const fail = (e: Error) => {
       if (this.worker === w) this.worker = undefined;

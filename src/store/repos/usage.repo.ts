@@ -2,6 +2,7 @@ import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { Database, McpUsageRecordTable, UsageRecordTable } from '../schema.ts';
 import { pageQuery, type PageParams } from './paging.ts';
 import { apiKeyRepo } from './api-key.repo.ts';
+import { usageRollupRepo } from './usage-rollup.repo.ts';
 
 /** The filters both usage tables share: key, success or error, time range (ISO, from inclusive, to exclusive). */
 export interface UsageFilter {
@@ -27,6 +28,7 @@ function filtered<QB extends SelectQueryBuilder<Database, UsageTable, any>>(q: Q
 /** Usage records: written in batches by the usage writer, read (paged, filtered) by the admin API. */
 export function usageRepo(db: Kysely<Database>) {
   const keys = apiKeyRepo(db);
+  const rollups = usageRollupRepo(db);
   return {
     listPage(orgId: string, f: UsageFilter & { modelId?: string }, p: PageParams): Promise<UsageRecordTable[]> {
       let q = filtered(db.selectFrom('usage_records').selectAll(), orgId, f);
@@ -38,12 +40,15 @@ export function usageRepo(db: Kysely<Database>) {
       if (f.mcpServerId) q = q.where('mcp_server_id', '=', f.mcpServerId);
       return pageQuery(q, 'mcp_usage_records', p).execute();
     },
-    /** Ids are generated when a record is queued: a retried batch skips the rows already written. */
+    /**
+     * Ids are generated when a record is queued: a retried batch skips the rows already written.
+     * The batch's rollups are upserted in the same transaction (usage-rollup.repo.ts).
+     */
     async insertUsage(rows: UsageRecordTable[]): Promise<void> {
-      await db.insertInto('usage_records').values(rows).onConflict((oc) => oc.column('id').doNothing()).execute();
+      await rollups.insertWithRollups('usage_records', rows);
     },
     async insertMcpUsage(rows: McpUsageRecordTable[]): Promise<void> {
-      await db.insertInto('mcp_usage_records').values(rows).onConflict((oc) => oc.column('id').doNothing()).execute();
+      await rollups.insertWithRollups('mcp_usage_records', rows);
     },
     touchLastUsed: keys.touchLastUsed,
   };

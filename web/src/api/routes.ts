@@ -121,6 +121,11 @@ export const ROUTES = {
   createWebhook: ['POST', `${ORG}/webhooks`],
   deleteWebhook: ['DELETE', `${ORG}/webhooks/{webhookId}`],
   listWebhookDeliveries: ['GET', `${ORG}/webhooks/{webhookId}/deliveries`],
+  getAnalytics: ['GET', `${ORG}/analytics`],
+  getMcpAnalytics: ['GET', `${ORG}/analytics/mcp`],
+  getChargeback: ['GET', `${ORG}/analytics/chargeback`],
+  exportAnalyticsCsv: ['GET', `${ORG}/analytics/export.csv`],
+  exportUsageCsv: ['GET', `${ORG}/usage/export.csv`],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type RouteName = keyof typeof ROUTES;
