@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 
-// Read once at start: the page works offline (no CDN), and its script is a file of its own so a
-// strict Content-Security-Policy (no inline script) can cover the page.
-const SCRIPT = readFileSync(new URL('./api-docs.client.js', import.meta.url), 'utf8');
+// The page works offline (no CDN); its script (api-docs.client.ts) is served as a file of its own.
+import { API_DOCS_SCRIPT as SCRIPT } from './api-docs.client.ts';
 const CSP = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 const PAGE = `<!doctype html>

@@ -1,4 +1,8 @@
-// Renders /api/openapi.json as a readable reference: operations grouped by tag, each with its
+// The script of the API reference page (/api/docs), served as its own file so a strict
+// Content-Security-Policy (no inline script) covers the page. It is a string here, not a file read at
+// run time, so it ships inside every server bundle (npm start, the bench). Plain browser JavaScript:
+// no template literals (the string is a String.raw template).
+export const API_DOCS_SCRIPT = String.raw`// Renders /api/openapi.json as a readable reference: operations grouped by tag, each with its
 // parameters, request body and responses; $refs shown by name and listed under "Schemas".
 (async () => {
   const root = document.getElementById('docs');
@@ -20,7 +24,7 @@
     if (!s || typeof s !== 'object') return 'any';
     if (s.$ref) {
       const name = s.$ref.split('/').pop();
-      return el('a', { href: `#schema-${name}` }, name);
+      return el('a', { href: '#schema-' + name }, name);
     }
     if (s.enum) return s.enum.map((v) => JSON.stringify(v)).join(' | ');
     if (s.oneOf || s.anyOf) return join((s.oneOf || s.anyOf).map(typeOf), ' | ');
@@ -39,22 +43,22 @@
     const req = new Set(s.required || []);
     return el('table', { class: 'fields' },
       el('tbody', {}, Object.entries(s.properties).map(([name, p]) =>
-        el('tr', {}, el('td', {}, el('code', {}, name), req.has(name) ? '' : el('span', { class: 'opt' }, ' optional')), el('td', {}, el('code', {}, typeOf(p)), p.description ? ` ${p.description}` : '')))));
+        el('tr', {}, el('td', {}, el('code', {}, name), req.has(name) ? '' : el('span', { class: 'opt' }, ' optional')), el('td', {}, el('code', {}, typeOf(p)), p.description ? ' ' + p.description : '')))));
   };
   const ops = {};
   for (const [path, methods] of Object.entries(spec.paths || {})) {
     for (const [method, op] of Object.entries(methods)) (ops[op.tags?.[0] || 'misc'] ||= []).push({ path, method, op });
   }
-  const nav = el('nav', { 'aria-label': 'Resources' }, el('h2', {}, 'Resources'), el('ul', {}, Object.keys(ops).sort().map((tag) => el('li', {}, el('a', { href: `#tag-${tag}` }, tag)))));
+  const nav = el('nav', { 'aria-label': 'Resources' }, el('h2', {}, 'Resources'), el('ul', {}, Object.keys(ops).sort().map((tag) => el('li', {}, el('a', { href: '#tag-' + tag }, tag)))));
   const main = el('main', {}, el('h1', {}, spec.info?.title || 'API'), el('p', {}, spec.info?.description || ''),
     el('p', {}, 'Authenticate with the console session cookie or an operator access token (', el('code', {}, 'Authorization: Bearer …'), '). Errors answer ', el('code', {}, '{"error":{"code","message"}}'), '.'));
   for (const tag of Object.keys(ops).sort()) {
-    const section = el('section', { id: `tag-${tag}`, 'aria-label': tag }, el('h2', {}, tag));
+    const section = el('section', { id: 'tag-' + tag, 'aria-label': tag }, el('h2', {}, tag));
     for (const { path, method, op } of ops[tag]) {
-      const params = (op.parameters || []).map((p) => el('li', {}, el('code', {}, p.name), ` (${p.in}${p.required ? ', required' : ''}) `, el('code', {}, typeOf(p.schema))));
-      const responses = Object.entries(op.responses || {}).map(([code, r]) => el('div', { class: 'resp' }, el('strong', {}, code), ` ${r.description || ''} `, fields(r.content?.['application/json']?.schema)));
+      const params = (op.parameters || []).map((p) => el('li', {}, el('code', {}, p.name), ' (' + p.in + (p.required ? ', required' : '') + ') ', el('code', {}, typeOf(p.schema))));
+      const responses = Object.entries(op.responses || {}).map(([code, r]) => el('div', { class: 'resp' }, el('strong', {}, code), ' ' + (r.description || '') + ' ', fields(r.content?.['application/json']?.schema)));
       section.append(el('article', { class: 'op' },
-        el('h3', {}, el('span', { class: `m m-${method}` }, method.toUpperCase()), ' ', el('code', {}, path)),
+        el('h3', {}, el('span', { class: 'm m-' + method }, method.toUpperCase()), ' ', el('code', {}, path)),
         el('p', { class: 'summary' }, op.summary || ''),
         params.length ? el('div', {}, el('h4', {}, 'Parameters'), el('ul', {}, params)) : '',
         op.requestBody ? el('div', {}, el('h4', {}, 'Body'), fields(op.requestBody.content?.['application/json']?.schema)) : '',
@@ -63,7 +67,8 @@
     main.append(section);
   }
   const schemas = el('section', { id: 'schemas', 'aria-label': 'Schemas' }, el('h2', {}, 'Schemas'));
-  for (const [name, s] of Object.entries(spec.components?.schemas || {})) schemas.append(el('article', { id: `schema-${name}`, class: 'op' }, el('h3', {}, name), fields(s)));
+  for (const [name, s] of Object.entries(spec.components?.schemas || {})) schemas.append(el('article', { id: 'schema-' + name, class: 'op' }, el('h3', {}, name), fields(s)));
   main.append(schemas);
   root.replaceChildren(nav, main);
 })();
+`;
