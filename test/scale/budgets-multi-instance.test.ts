@@ -4,10 +4,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { spawnOdock, type OdockProcess } from '../helpers/odock-process.ts';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_MASTER_KEY, waitFor, type TestOdock } from '../helpers/odock.ts';
+import { sharedServicesEnv, spawnOdock, type OdockProcess } from '../helpers/odock-process.ts';
+import { waitFor, type TestOdock } from '../helpers/odock.ts';
 import { setupKey, type SetupResult } from '../helpers/setup-flow.ts';
-import { PG_URL, REDIS_URL, dropSchema, needPostgres, needRedis, uniquePrefix, uniqueSchema } from '../helpers/services.ts';
+import { REDIS_URL, dropSchema, needPostgres, needRedis, uniquePrefix, uniqueSchema } from '../helpers/services.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.ts';
 import { deletePrefix } from '../../src/policy/testing/redis-test-helper.ts';
 
@@ -25,11 +25,7 @@ describe('one budget, three Odock processes on PostgreSQL + Redis', () => {
     skip = (await needPostgres()) ?? (await needRedis());
     if (skip) return;
     fake = await startFakeOpenAI({ apiKey: PROVIDER_KEY });
-    const env = {
-      DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema, REDIS_URL, REDIS_KEY_PREFIX: prefix, CACHE_INVALIDATION_CHANNEL: `${prefix}inv`,
-      ODOCK_MASTER_KEY: TEST_MASTER_KEY, ODOCK_ADMIN_EMAIL: ADMIN_EMAIL, ODOCK_ADMIN_PASSWORD: ADMIN_PASSWORD, ODOCK_ALLOW_PRIVATE_UPSTREAMS: 'true',
-      USAGE_FLUSH_INTERVAL_MS: '100',
-    };
+    const env = { ...sharedServicesEnv(schema, prefix), USAGE_FLUSH_INTERVAL_MS: '100' };
     for (let i = 0; i < 3; i++) nodes.push(await spawnOdock(env));
     // $1 per output token; the fake answers 6 output tokens to a call allowed at most 6: $6 reserved and spent.
     s = await setupKey({ url: nodes[0].url } as TestOdock, { baseUrl: fake.url, providerKey: PROVIDER_KEY, models: { 'gpt-4.1-mini': { slug: 'gpt-4.1-mini', pricing: { inputPerMTok: 0, outputPerMTok: 1_000_000 } } } });
