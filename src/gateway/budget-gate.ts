@@ -32,8 +32,9 @@ const NO_HOLD: BudgetHold = { settle() {}, release() {} };
  */
 export async function reserveBudgets(deps: { budgets: BudgetsRuntime }, auth: ResolvedAuth, route: ModelRoute, request: GatewayRequest, maxOutputTokens: number | undefined): Promise<BudgetHold> {
   const cap = maxOutputTokens ?? Infinity;
-  const out = request.outputTokens !== undefined ? Math.min(request.outputTokens, cap)
-    : maxOutputTokens ?? defaultOutputTokens(route) ?? UNCAPPED_OUTPUT_ESTIMATE;
+  // Every answer the call asks for (n, candidateCount) may use the whole output budget.
+  const out = request.answers * (request.outputTokens !== undefined ? Math.min(request.outputTokens, cap)
+    : maxOutputTokens ?? defaultOutputTokens(route) ?? UNCAPPED_OUTPUT_ESTIMATE);
   const inputTokens = Math.max(0, Math.ceil(request.inputTokens));
   const costNano = costNanoUsd(route.pricing, { inputTokens, outputTokens: out, cachedTokens: 0, reasoningTokens: 0 });
   let hold: Hold | null;

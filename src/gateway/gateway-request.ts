@@ -7,7 +7,7 @@ import type { ResolvedAuth } from '../auth/auth-entry.ts';
 import { GatewayError, isGatewayError, type ErrorSurface } from '../errors/index.ts';
 import { estimateInputTokens } from '../policy/token-estimate.ts';
 import type { IngressFormat } from '../wire/wire-format.ts';
-import { requestedOutputTokens } from '../wire/output-budget.ts';
+import { requestedAnswers, requestedOutputTokens } from '../wire/output-budget.ts';
 import { singleToolCall } from './translate.ts';
 
 export interface GatewayRequest {
@@ -27,6 +27,9 @@ export interface GatewayRequest {
   outputTokensError?: GatewayError;
   /** Estimated input tokens, reserved against tokens-per-minute limits before the call. */
   inputTokens: number;
+  /** How many answers the call generates (OpenAI `n`, Gemini `candidateCount`): each may use the whole
+   *  output budget, so token and budget reservations count the output this many times. */
+  answers: number;
   /** The client turned parallel tool calls off: only the first call is returned. */
   singleToolCall: boolean;
   /** openai-chat: the client asked for `stream_options.include_usage`. */
@@ -69,6 +72,7 @@ export function gatewayRequest(format: IngressFormat, errorSurface: ErrorSurface
   return {
     format, errorSurface, body, outputTokens, outputTokensError, queryKey: false, ...fields,
     inputTokens: estimateInputTokens(body),
+    answers: requestedAnswers(body),
     singleToolCall: singleToolCall(format, body),
   };
 }

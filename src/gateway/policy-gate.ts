@@ -36,6 +36,7 @@ export async function admitRequest(engine: PolicyEngine, clientIp: ClientIpResol
     maxTokens: request.outputTokens,
     defaultOutputTokens: defaultOutputTokens(route),
     inputTokens: request.inputTokens,
+    answers: request.answers,
   });
 }
 

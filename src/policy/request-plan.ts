@@ -23,6 +23,8 @@ export interface PolicyContext {
   defaultOutputTokens?: number;
   /** Estimated input tokens (estimateInputTokens()). */
   inputTokens?: number;
+  /** Answers the call generates (OpenAI `n`, Gemini `candidateCount`); each may use the output budget. */
+  answers?: number;
 }
 
 export interface Refusal {
@@ -112,7 +114,7 @@ export function planRequest(scopes: readonly PolicyScope[], ctx: PolicyContext, 
 
   // The output budget reserved is the one sent upstream: the client's (at most the cap, or refused above),
   // else the cap the gateway fills in, else the translation's default.
-  plan.reserve = Math.max(0, Math.ceil((ctx.inputTokens ?? 0) + (ctx.maxTokens ?? plan.maxTokensCap ?? ctx.defaultOutputTokens ?? defaultOutputReserve)));
+  plan.reserve = Math.max(0, Math.ceil((ctx.inputTokens ?? 0) + (ctx.answers ?? 1) * (ctx.maxTokens ?? plan.maxTokensCap ?? ctx.defaultOutputTokens ?? defaultOutputReserve)));
   for (let i = 0; i < scopes.length; i++) {
     if (!compiled[i].hasRateChecks) continue;
     const { scope, id } = scopes[i];

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { requestedOutputTokens } from './output-budget.ts';
+import { requestedAnswers, requestedOutputTokens } from './output-budget.ts';
 import { upstreamFormat } from './wire-formats.ts';
 import type { WireFamily } from './wire-format.ts';
 import type { Json } from './wire-guards.ts';
@@ -13,6 +13,16 @@ import type { ProviderType } from '../providers/provider-types.ts';
 function capOutputTokens(family: WireFamily, type: ProviderType, body: Json, cap: number, clientSet: boolean): Json {
   return upstreamFormat(family, 'chat').upstream!.capOutputTokens(body, cap, clientSet, type);
 }
+
+describe('requestedAnswers', () => {
+  it("reads OpenAI's n and Gemini's candidateCount in every spelling; 1 when absent or not a positive integer", () => {
+    assert.equal(requestedAnswers({}), 1);
+    assert.equal(requestedAnswers({ n: 3 }), 3);
+    assert.equal(requestedAnswers({ generationConfig: { candidateCount: 4 } }), 4);
+    assert.equal(requestedAnswers({ generation_config: { candidate_count: 2 }, n: 1 }), 2);
+    for (const n of [0, -2, 2.5, '3', null]) assert.equal(requestedAnswers({ n }), 1);
+  });
+});
 
 describe('requestedOutputTokens', () => {
   it('reads every spelling and returns the largest', () => {

@@ -48,6 +48,28 @@ export function requestedOutputTokens(body: Record<string, unknown>): number | u
   return max;
 }
 
+const ANSWER_FIELDS = ['candidateCount', 'candidate_count'] as const;
+const MAX_ANSWERS = 1_000_000;
+
+/**
+ * How many answers a body asks for (OpenAI's `n`, Gemini's `candidateCount` in any spelling), each
+ * of which may use the whole output budget: the largest, at least 1. A value that is not a positive
+ * integer counts as 1 (the upstream refuses it; nothing is reserved for it).
+ */
+export function requestedAnswers(body: Record<string, unknown>): number {
+  let max = 1;
+  const take = (v: unknown) => {
+    if (typeof v === 'number' && Number.isInteger(v) && v > max) max = Math.min(v, MAX_ANSWERS);
+  };
+  take(body.n);
+  for (const c of GEMINI_CONFIGS) {
+    const gc = body[c];
+    if (!isRecord(gc)) continue;
+    for (const f of ANSWER_FIELDS) take(gc[f]);
+  }
+  return max;
+}
+
 /*
  * The cap applied to a body in one family's format (a copy is returned; the client's body is never
  * mutated). `clientSet`: whether the client named a budget. When it did not, the gateway owns the

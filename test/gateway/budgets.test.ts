@@ -73,6 +73,17 @@ describe('budgets and quotas on the gateway', () => {
     assert.equal(codes.filter((c) => c.error_code === 'budget_exceeded').length, 40);
   });
 
+  it('a call asking for several answers (n) reserves the output budget once per answer', async () => {
+    const key = await newKey({ type: 'ORGANISATION' });
+    const budget = await api('POST', '/budgets', { ownerType: 'API_KEY', ownerId: key.id, period: 'MONTHLY', amountUsd: '10' });
+    // Two answers of at most 6 tokens may cost $12: more than the $10 budget, though one answer fits.
+    const two = await chat(key.secret, { n: 2 });
+    assert.equal(two.status, 402, JSON.stringify(two.body));
+    assert.equal(two.body.error.code, 'budget_exceeded');
+    assert.equal((await chat(key.secret, { n: 1 })).status, 200);
+    await api('DELETE', `/budgets/${budget.id}`);
+  });
+
   for (const ownerType of ['ORGANISATION', 'TEAM', 'USER'] as const) {
     it(`a BLOCK budget on the ${ownerType.toLowerCase()} refuses its keys once spent; deleting it lifts the refusal`, async () => {
       let keyBody: Record<string, unknown> = { type: 'ORGANISATION' };

@@ -82,6 +82,14 @@ for (const backend of ['memory', 'redis'] as const) {
       assert.equal((await chat(o.url, k.secret, { max_tokens: 25 })).status, 200);
     });
 
+    it('tokens per minute: a call asking for several answers (n) reserves the output budget once per answer', async (t) => {
+      if (skip) return t.skip(skip);
+      const k = await keyWith({ ratelimit: { tokens: { per_minute: 50 } } });
+      // ~6 input + 3 × 20 output is over 50; one answer of 20 fits.
+      assertRefusal(await chat(o.url, k.secret, { max_tokens: 20, n: 3 }), 429, 'tpm_exceeded', 'key', 50);
+      assert.equal((await chat(o.url, k.secret, { max_tokens: 20 })).status, 200);
+    });
+
     it('payload: max request bytes (413) and max_tokens (429)', async (t) => {
       if (skip) return t.skip(skip);
       const k = await keyWith({ ratelimit: { payload: { max_request_bytes: 300, max_tokens: 100 } } });
