@@ -32,7 +32,8 @@ process.on('message', async (msg: { cmd: string }) => {
     eld.reset();
     process.send?.({ ok: true });
   }
-  if (msg.cmd === 'eld') process.send?.({ p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 });
+  // With the delay: usage records still queued (a writer falling behind grows the heap) and the heap in use.
+  if (msg.cmd === 'eld') process.send?.({ p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6, queued: deps.usage.pendingCount, heapMb: process.memoryUsage().heapUsed / 2 ** 20 });
   if (msg.cmd === 'usage-count') {
     await deps.usage.flush();
     const n = await deps.store.db.selectFrom('usage_records').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();

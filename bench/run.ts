@@ -23,7 +23,7 @@ function start(file: string, env: Record<string, string> = {}): Promise<Started>
   });
 }
 
-interface Result { requests: number; rps: number; p50: number; p99: number; p999: number; errors: number; eld?: { p50: number; p99: number; max: number } }
+interface Result { requests: number; rps: number; p50: number; p99: number; p999: number; errors: number; eld?: { p50: number; p99: number; max: number; queued?: number; heapMb?: number } }
 
 function load(target: string, o: { stream: boolean; key?: string; headers?: Record<string, string>; concurrency?: number; rate?: number; seconds?: number }): Promise<Result> {
   return new Promise((resolve, reject) => {
@@ -121,11 +121,11 @@ const lines = [
   `${workersName}: the same, run as \`npm start\` runs it with ODOCK_WORKERS=${process.env.BENCH_WORKERS ?? 'auto'} (a primary and ${odockN.msg.workers} workers on one port; counters, invalidations and SQLite usage writes in the primary); RSS is the sum of all its processes.`,
   `Portkey: \`@portkey-ai/gateway\` ${WITH_PORTKEY ? '1.15.2, headless, provider openai with a custom host' : 'not run (BENCH_PORTKEY=0)'}.`,
   '',
-  '| mode | load | target | req/s | p50 ms | p99 ms | p99.9 ms | errors | event-loop delay p99 / max ms |',
-  '|---|---|---|---:|---:|---:|---:|---:|---:|',
+  '| mode | load | target | req/s | p50 ms | p99 ms | p99.9 ms | errors | event-loop delay p99 / max ms | usage records queued at the end | heap MB at the end |',
+  '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
 ];
 for (const r of rows) {
-  lines.push(`| ${r.mode} | ${r.shape} | ${r.target} | ${f(r.rps, 0)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.p999)} | ${r.errors} | ${r.eld ? `${f(r.eld.p99, 1)} / ${f(r.eld.max, 1)}` : ''} |`);
+  lines.push(`| ${r.mode} | ${r.shape} | ${r.target} | ${f(r.rps, 0)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.p999)} | ${r.errors} | ${r.eld ? `${f(r.eld.p99, 1)} / ${f(r.eld.max, 1)}` : ''} | ${r.eld?.queued ?? ''} | ${r.eld?.heapMb === undefined ? '' : f(r.eld.heapMb, 0)} |`);
 }
 lines.push('', '## Against the targets (issue 12)', '', '| mode | measure | odock | target | met |', '|---|---|---:|---:|---|');
 for (const mode of ['JSON', 'SSE']) {
