@@ -77,7 +77,7 @@ const page = (items: Schema): Schema => shape({ items: { type: 'array', items },
 const article = (s: string) => (/^[aeiouAEIOU]|^MCP|^API/.test(s) && !/^usage|^user/.test(s) ? `an ${s}` : `a ${s}`);
 // Last path segments that are verbs on a record, not collections.
 const ACTIONS = /^(reveal|rotate|revoke|unrevoke|batch|test|chat|accept)$|-explain$|\./;
-const singular = (s: string) => (/analytics$|s$/.test(s) && !/analytics$/.test(s) ? s.replace(/ies$/, 'y').replace(/s$/, '') : s);
+const singular = (s: string) => (/s$/.test(s) && !/analytics$/.test(s) ? s.replace(/ies$/, 'y').replace(/s$/, '') : s);
 const human = (segment: string) => segment.replace(/-/g, ' ').replace(/\bapi\b/g, 'API').replace(/\bmcp\b/g, 'MCP');
 
 // Routes whose path does not say what they do.
