@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus, totalmem } from 'node:os';
-import { build } from 'esbuild';
+import { buildBenchBundle } from './bench-bundle.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
@@ -61,11 +61,7 @@ function treePeakRssMb(pid: number): number {
 }
 
 // Odock runs bundled, as `npm start` runs it (no TypeScript loader in the measured process).
-await build({
-  entryPoints: [join(here, 'odock-server.ts')], outfile: join(here, 'reports', 'odock-server.bundle.mjs'), bundle: true, platform: 'node',
-  format: 'esm', target: 'node20', external: ['better-sqlite3', 'pg-native'], logLevel: 'warning',
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-});
+await buildBenchBundle();
 const upstream = await start('upstream.ts');
 const upstreamUrl = `http://127.0.0.1:${upstream.msg.port}`;
 const floor = await start('floor.ts', { UPSTREAM: upstreamUrl });

@@ -22,8 +22,8 @@ async function trailApp(s: TempStore, failInsert = false): Promise<{ app: Fastif
     api.addHook('preHandler', async (req) => { if (!req.url.includes('/sso/')) req.operator = OPERATOR; });
     registerAuditTrail(api);
     // A sign-in callback: a GET that logs someone in says so itself.
-    api.get('/auth/sso/callback', async () => {
-      noteAudit({ action: 'auth.login', targetType: 'operator', targetId: 'op-2', actor: { id: 'op-2', email: 'sso@example.test' }, organisationId: null });
+    api.get('/auth/sso/callback', async (req) => {
+      noteAudit(req, { action: 'auth.login', targetType: 'operator', targetId: 'op-2', actor: { id: 'op-2', email: 'sso@example.test' }, organisationId: null });
       return { ok: true };
     });
     api.post('/organisations/:orgId/dry-run', { config: { audit: false } }, async () => ({ ok: true }));

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { auditRepo } from '../store/repos/audit.repo.ts';
 import { auditTargetOf } from './audit-action.ts';
-import { runWithAuditContext, type AuditContext } from './audit-context.ts';
 import { createAuditWriter, type AuditEntry } from './audit-writer.ts';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -18,7 +17,7 @@ type Json = Record<string, any>;
  * made with an operator access token writes one entry. The action and target come from the
  * route (audit-action.ts); before/after are the target record's own GET, fetched in-process
  * before and after the call (views never hold secrets, and the entry is masked again anyway);
- * services may refine all of it through noteAudit().
+ * routes may refine all of it through noteAudit(req, …).
  *
  * The entry is written in onSend, before the response leaves: when the client sees success the
  * entry is stored. Must be called before the route plugins are registered.
@@ -48,13 +47,6 @@ export function registerAuditTrail(app: FastifyInstance): void {
     const { recordUrl } = auditTargetOf(req.method, route);
     if (recordUrl) req.audit = { note: {}, before: await snapshot(req, recordUrl) };
   });
-  // Last preHandler: the handler (and the services it calls) run inside the audit context.
-  app.addHook('preHandler', (req, _reply, done) => {
-    const ctx: AuditContext = req.audit ?? { note: {} };
-    req.audit = ctx;
-    runWithAuditContext(ctx, done);
-  });
-
   app.addHook('onSend', async (req, reply, payload) => {
     const entry = await entryOf(req, reply, payload);
     if (entry) await write(entry);

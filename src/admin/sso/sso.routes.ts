@@ -87,12 +87,12 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
         // The browser finishing a link must still be the login that started it.
         if (req.operator?.id !== flow.link_operator_id) throw new GatewayError('sso_failed', 'Log in to Odock again, then link the account');
         await linking.link(profile, flow.link_operator_id);
-        noteAudit({ action: `auth.${provider}_link`, targetType: 'operator', targetId: flow.link_operator_id, organisationId: null });
+        noteAudit(req, { action: `auth.${provider}_link`, targetType: 'operator', targetId: flow.link_operator_id, organisationId: null });
         return reply.redirect('/', 302);
       }
       const { operatorId } = await identities.signIn(profile);
       await startSession(req, reply, operatorId);
-      noteAudit({ action: `auth.${provider}_login`, targetType: 'operator', targetId: operatorId, organisationId: null, actor: { id: operatorId, email: profile.email ?? '' } });
+      noteAudit(req, { action: `auth.${provider}_login`, targetType: 'operator', targetId: operatorId, organisationId: null, actor: { id: operatorId, email: profile.email ?? '' } });
       return reply.redirect('/', 302);
     } catch (e) {
       const ge = toGatewayError(e);
