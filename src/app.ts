@@ -62,6 +62,8 @@ export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean } =
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     // One request line is written by our onResponse hook, with the `key` query parameter redacted.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    // No pino child per request (a serialisation of its bindings each time): every line we write names its requestId itself.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: deps.config.MAX_REQUEST_BYTES,
     trustProxy: false,
     genReqId: (req) => {

@@ -1,4 +1,4 @@
-import { request, errors as undiciErrors } from 'undici';
+import { errors as undiciErrors, type Dispatcher } from 'undici';
 import { GatewayError } from '../errors/index.ts';
 import { isIP } from 'node:net';
 import { addressRefusal } from './ssrf-guard.ts';
@@ -6,7 +6,7 @@ import { OrgAgents } from './org-agents.ts';
 import type { UpstreamCall } from './upstream-call.ts';
 import type { ClientSignal } from './client-signal.ts';
 
-export type UpstreamResponse = Awaited<ReturnType<typeof request>>;
+export type UpstreamResponse = Dispatcher.ResponseData;
 
 /**
  * Keep-alive connection pools per organisation and upstream origin (org-agents.ts: one tenant's
@@ -19,6 +19,8 @@ export class UpstreamClient {
   /** Per origin: why an IP-literal host is refused (null: allowed). Node skips the DNS lookup, and so
    *  the connect-time guard, for IP literals, so they are checked here, once per origin. */
   private readonly literalRefusals = new Map<string, string | null>();
+  /** Per origin, its canonical form (`new URL(origin).origin`): undici's pools are keyed by it. */
+  private readonly origins = new Map<string, string>();
 
   constructor(opts: { allowPrivate: boolean; connectionsPerOrg: number; connectTimeoutMs?: number }) {
     this.allowPrivate = opts.allowPrivate;
@@ -27,14 +29,18 @@ export class UpstreamClient {
 
   /** One upstream call on the calling organisation's own pool for the origin. */
   async send(orgId: string, call: UpstreamCall, timeoutMs: number, signal: AbortSignal | ClientSignal): Promise<UpstreamResponse> {
-    this.checkLiteral(call.url);
+    const end = call.url.indexOf('/', call.url.indexOf('//') + 2);
+    const origin = this.checkOrigin(end < 0 ? call.url : call.url.slice(0, end));
     try {
-      return await request(call.url, {
+      // The pool's own request, given origin and path: undici's top-level request() would parse the
+      // URL again and copy the options on every call.
+      return await this.agents.for(orgId).request({
+        origin,
+        path: end < 0 ? '/' : call.url.slice(end),
         method: call.method,
         headers: call.headers,
         body: call.body,
-        signal,
-        dispatcher: this.agents.for(orgId),
+        signal: signal as AbortSignal,
         // No headers within the provider's timeout → 504. A stream may idle that long between events.
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
@@ -48,16 +54,18 @@ export class UpstreamClient {
     return this.agents.close();
   }
 
-  private checkLiteral(url: string): void {
-    const end = url.indexOf('/', url.indexOf('//') + 2);
-    const origin = end < 0 ? url : url.slice(0, end);
+  /** The origin's canonical form, once an IP-literal host in it has passed the SSRF guard. */
+  private checkOrigin(origin: string): string {
     let refusal = this.literalRefusals.get(origin);
     if (refusal === undefined) {
-      const host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+      const url = new URL(origin);
+      const host = url.hostname.replace(/^\[|\]$/g, '');
       refusal = isIP(host) ? addressRefusal(host, this.allowPrivate) : null;
       this.literalRefusals.set(origin, refusal);
+      this.origins.set(origin, url.origin);
     }
     if (refusal) throw new GatewayError('upstream_error', 'The upstream address is not allowed by the gateway (SSRF guard)');
+    return this.origins.get(origin)!;
   }
 }
 
