@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -18,6 +19,7 @@ import { mcpRoutes } from './mcp/mcp.plugin.ts';
 import { frameworkErrorHandler, installIngressGuards } from './surfaces/ingress-guards.ts';
 import { ByteBudget } from './upstream/byte-budget.ts';
 import { workerId } from './cluster/cluster-worker.ts';
+import { createGatewayFront, type GatewayFront } from './surfaces/gateway-front.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -58,6 +60,14 @@ function surfaceOfUrl(url: string): ErrorSurface {
 }
 
 export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean } = {}): Promise<FastifyInstance> {
+  const httpOptions = {
+    requestTimeout: deps.config.REQUEST_TIMEOUT_MS,
+    headersTimeout: Math.min(60_000, deps.config.REQUEST_TIMEOUT_MS),
+    // Node enforces both timeouts on this tick (30 s by default, too coarse for short limits).
+    connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(deps.config.REQUEST_TIMEOUT_MS / 4))),
+  };
+  // The model routes' node:http front (surfaces/gateway-front.ts) sees each request first; Fastify gets the rest.
+  let front: GatewayFront | undefined;
   const app = Fastify({
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     // One request line is written by our onResponse hook, with the `key` query parameter redacted.
@@ -74,11 +84,16 @@ export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean } =
     forceCloseConnections: 'idle',
     // Receiving a request (headers and body) is bounded; a long streamed response is not.
     requestTimeout: deps.config.REQUEST_TIMEOUT_MS,
-    http: {
-      requestTimeout: deps.config.REQUEST_TIMEOUT_MS,
-      headersTimeout: Math.min(60_000, deps.config.REQUEST_TIMEOUT_MS),
-      // Node enforces both timeouts on this tick (30 s by default, too coarse for short limits).
-      connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(deps.config.REQUEST_TIMEOUT_MS / 4))),
+    serverFactory: (handler, options) => {
+      const server = createServer(httpOptions, (req: IncomingMessage, res: ServerResponse) => {
+        if (!front?.handle(req, res)) handler(req, res);
+      });
+      // As Fastify sets up a server it creates itself.
+      const o = options as { keepAliveTimeout?: number; connectionTimeout?: number };
+      server.keepAliveTimeout = o.keepAliveTimeout ?? 72_000;
+      server.requestTimeout = httpOptions.requestTimeout;
+      server.setTimeout(o.connectionTimeout ?? 0);
+      return server;
     },
     frameworkErrors: frameworkErrorHandler(surfaceOfUrl),
   });
@@ -121,6 +136,12 @@ export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean } =
   await app.register(anthropicRoutes(rt), { prefix: '/v1' });
   await app.register(geminiRoutes(rt), { prefix: '/v1beta' });
   await app.register(mcpRoutes(rt), { prefix: '/v1/mcp' });
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  front = createGatewayFront(rt, app, { worker, isClosing: () => closing });
   await app.register(opsRoutes);
 
   const webRoot = resolve(process.cwd(), 'web/dist');

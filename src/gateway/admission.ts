@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../context.ts';
 import type { ResolvedAuth } from '../auth/auth-entry.ts';
 import type { ModelRoute } from '../access/org-routes.ts';
@@ -7,6 +6,7 @@ import { inSpan } from '../ops/tracing/span-handle.ts';
 import { admitRequest } from './policy-gate.ts';
 import { reserveBudgets, type BudgetHold } from './budget-gate.ts';
 import type { GatewayRequest } from './gateway-request.ts';
+import type { GatewayCallRequest } from './gateway-exchange.ts';
 
 const NO_USAGE = { inputTokens: 0, outputTokens: 0 };
 
@@ -29,7 +29,7 @@ export interface Admission {
  * the model actually called). The unrouted path calls it once; the attempt loop (attempts.ts)
  * once per candidate it tries. A budget refusal gives the policy ticket back before it throws.
  */
-export async function admitCandidate(deps: Pick<AppDeps, 'policy' | 'clientIp' | 'budgets'>, req: FastifyRequest, auth: ResolvedAuth, route: ModelRoute, request: GatewayRequest): Promise<Admission> {
+export async function admitCandidate(deps: Pick<AppDeps, 'policy' | 'clientIp' | 'budgets'>, req: GatewayCallRequest, auth: ResolvedAuth, route: ModelRoute, request: GatewayRequest): Promise<Admission> {
   const policy = req.span
     ? await inSpan(req.span, 'gateway.policy', () => admitRequest(deps.policy, deps.clientIp, req, auth, route, request))
     : await admitRequest(deps.policy, deps.clientIp, req, auth, route, request);

@@ -1,7 +1,7 @@
 import type { ClientSignal } from '../upstream/client-signal.ts';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
-import type { FastifyRequest } from 'fastify';
+import type { GatewayCallRequest } from './gateway-exchange.ts';
 import type { ResolvedAuth } from '../auth/auth-entry.ts';
 import type { ModelRoute } from '../access/org-routes.ts';
 import { GatewayError, isGatewayError } from '../errors/index.ts';
@@ -74,7 +74,7 @@ const sleep = (ms: number, signal: ClientSignal) => new Promise<void>((resolve, 
  * nothing has been sent to the client yet, so a stream never fails over after its first byte.
  */
 export async function sendWithRouting(
-  rt: GatewayRuntime, req: FastifyRequest, auth: ResolvedAuth, route: ModelRoute, r: GatewayRequest, signal: ClientSignal, state: AttemptState,
+  rt: GatewayRuntime, req: GatewayCallRequest, auth: ResolvedAuth, route: ModelRoute, r: GatewayRequest, signal: ClientSignal, state: AttemptState,
 ): Promise<AttemptWinner> {
   const { deps } = rt;
   const routing = deps.routing;

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { GatewayCallRequest, GatewayReply } from './gateway-exchange.ts';
 import type { AppDeps } from '../context.ts';
 import { GatewayError, isGatewayError, serializeError } from '../errors/index.ts';
 import { extractCredential } from '../auth/credentials.ts';
@@ -42,7 +42,7 @@ export interface GatewayRuntime {
  * Streams are piped chunk by chunk with backpressure; the client going away aborts the upstream.
  * `request` is the body as the route group parsed it (gateway-request.ts).
  */
-export async function runGatewayCall(rt: GatewayRuntime, req: FastifyRequest, reply: FastifyReply, request: GatewayRequest): Promise<void> {
+export async function runGatewayCall(rt: GatewayRuntime, req: GatewayCallRequest, reply: GatewayReply, request: GatewayRequest): Promise<void> {
   const { deps } = rt;
   const t0 = performance.now();
   let auth: ResolvedAuth | undefined;

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import type { ResolvedAuth } from '../auth/auth-entry.ts';
 import type { ModelRoute } from '../access/org-routes.ts';
 import type { Usage } from '../canonical/usage.types.ts';
@@ -6,6 +5,7 @@ import { familyOf } from '../providers/index.ts';
 import { upstreamFormat } from '../wire/wire-formats.ts';
 import type { PolicyEngine, PolicyHandle, PolicyScope, ClientIpResolver } from '../policy/index.ts';
 import type { GatewayRequest } from './gateway-request.ts';
+import type { GatewayCallRequest } from './gateway-exchange.ts';
 
 /** Stacked scopes of a request: organisation, team (when the key has one), key, model. */
 export function scopesOf(auth: ResolvedAuth, route: Pick<ModelRoute, 'modelId' | 'policies'> | undefined): PolicyScope[] {
@@ -26,7 +26,7 @@ export function defaultOutputTokens(route: ModelRoute): number | undefined {
  * The policy step of the request path. The engine caches compiled policies by object identity,
  * and the auth and routing caches hand over the same objects on every warm request.
  */
-export async function admitRequest(engine: PolicyEngine, clientIp: ClientIpResolver, req: FastifyRequest, auth: ResolvedAuth, route: ModelRoute, request: GatewayRequest): Promise<PolicyHandle> {
+export async function admitRequest(engine: PolicyEngine, clientIp: ClientIpResolver, req: GatewayCallRequest, auth: ResolvedAuth, route: ModelRoute, request: GatewayRequest): Promise<PolicyHandle> {
   // A malformed output budget is refused here, where budgets are read (see GatewayRequest).
   if (request.outputTokensError) throw request.outputTokensError;
   const len = Number(req.headers['content-length']);

@@ -73,26 +73,31 @@ export function createOtlpTracer(otel: OtelConfig, onExportError?: (err: string)
   const exporter = createBatchExporter(otel, onExportError);
   const sink: Sink = (s) => exporter.add(s);
 
+  const serverSpan: Tracer['serverSpan'] = (req, res) => {
+    const parent = parseTraceparent(req.headers.traceparent);
+    const span = new Span(sink, parent?.traceId ?? randomBytes(16).toString('hex'), parent?.sampled ?? true, `${req.method} ${req.route}`, 2, {
+      'http.request.method': req.method, 'http.route': req.route, 'url.path': req.path, 'odock.request_id': req.requestId,
+    }, parent?.spanId);
+    res.once('close', () => {
+      const status = res.statusCode;
+      span.setAttributes({ 'http.response.status_code': status });
+      // HTTP server semantic conventions: a 4xx keeps its error.type (set by the call path or onError)
+      // but leaves the span's status unset (the client's fault, not the server's); a 5xx is an error.
+      if (status >= 400 && !span.errorType) span.setAttributes({ 'error.type': String(status) });
+      span.end(status >= 500 ? span.errorType : undefined);
+    });
+    return span;
+  };
+
   return {
+    serverSpan,
     install(app: FastifyInstance): void {
       app.decorateRequest('span', undefined);
       app.addHook('onRequest', (req, reply, done) => {
         if (!isGatewayPath(req.url)) return done();
-        const parent = parseTraceparent(req.headers.traceparent);
-        const route = req.routeOptions.url ?? req.url.split('?')[0]!;
         // url.path without the query: Gemini's `?key=` must never reach an attribute.
-        const span = new Span(sink, parent?.traceId ?? randomBytes(16).toString('hex'), parent?.sampled ?? true, `${req.method} ${route}`, 2, {
-          'http.request.method': req.method, 'http.route': route, 'url.path': req.url.split('?')[0], 'odock.request_id': req.id,
-        }, parent?.spanId);
-        req.span = span;
-        reply.raw.once('close', () => {
-          const status = reply.raw.statusCode;
-          span.setAttributes({ 'http.response.status_code': status });
-          // HTTP server semantic conventions: a 4xx keeps its error.type (set by the call path or onError)
-          // but leaves the span's status unset (the client's fault, not the server's); a 5xx is an error.
-          if (status >= 400 && !span.errorType) span.setAttributes({ 'error.type': String(status) });
-          span.end(status >= 500 ? span.errorType : undefined);
-        });
+        const path = req.url.split('?')[0]!;
+        req.span = serverSpan({ method: req.method, route: req.routeOptions.url ?? path, path, requestId: req.id, headers: req.headers }, reply.raw);
         done();
       });
       app.addHook('onError', (req, _reply, err, done) => {

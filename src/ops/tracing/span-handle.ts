@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 
 /**
@@ -23,6 +24,11 @@ export interface SpanHandle {
 export interface Tracer {
   /** Adds the hooks that open a server span per gateway request (/v1, /v1beta, MCP included). */
   install(app: FastifyInstance): void;
+  /**
+   * The server span of one gateway request (what install()'s hook opens; the node:http front of the
+   * model routes calls it itself): child of an incoming `traceparent`, ended when `res` closes.
+   */
+  serverSpan(req: { method: string; route: string; path: string; requestId: string; headers: IncomingHttpHeaders }, res: ServerResponse): SpanHandle;
   /** Exports what is queued; called on shutdown. */
   shutdown(): Promise<void>;
 }

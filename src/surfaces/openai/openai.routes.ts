@@ -7,8 +7,18 @@ import { gatewayRequest, objectBody, type GatewayRequest } from '../../gateway/g
 import { planRequest, refusalError } from '../../policy/request-plan.ts';
 import type { ResponseItemStore } from './response-items.ts';
 
+/** Chat completions, from its parsed body (shared by the Fastify route and the node:http front). */
+export function chatRequest(body: Record<string, unknown>): GatewayRequest {
+  const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+  return gatewayRequest('openai-chat', 'openai', body, { model: body.model, stream: body.stream === true, includeUsage });
+}
+
+export function embeddingsRequest(body: Record<string, unknown>): GatewayRequest {
+  return gatewayRequest('openai-embeddings', 'openai', body, { model: body.model, stream: false, encodingFormat: body.encoding_format });
+}
+
 /** Responses: earlier output items may be referred to by id; they are resolved once the key is known. */
-function responsesRequest(items: ResponseItemStore, body: Record<string, unknown>): GatewayRequest {
+export function responsesRequest(items: ResponseItemStore, body: Record<string, unknown>): GatewayRequest {
   const onOutputItems: NonNullable<GatewayRequest['hooks']>['onOutputItems'] = (auth, output) => items.remember(auth.keyId, output);
   const parse = (b: Record<string, unknown>, hooks: GatewayRequest['hooks']) =>
     gatewayRequest('openai-responses', 'openai', b, { model: body.model, stream: body.stream === true, hooks });
@@ -29,13 +39,10 @@ export function openaiRoutes(rt: GatewayRuntime) {
     app.addHook('onRequest', gatewayAuthHook(rt.deps, { gemini: false }));
 
     app.post('/chat/completions', { config: { surface: 'openai', gatewaySurface: 'openai-chat' } }, async (req, reply) => {
-      const body = objectBody(req.body);
-      const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
-      await runGatewayCall(rt, req, reply, gatewayRequest('openai-chat', 'openai', body, { model: body.model, stream: body.stream === true, includeUsage }));
+      await runGatewayCall(rt, req, reply, chatRequest(objectBody(req.body)));
     });
     app.post('/embeddings', { config: { surface: 'openai', gatewaySurface: 'openai-embeddings' } }, async (req, reply) => {
-      const body = objectBody(req.body);
-      await runGatewayCall(rt, req, reply, gatewayRequest('openai-embeddings', 'openai', body, { model: body.model, stream: false, encodingFormat: body.encoding_format }));
+      await runGatewayCall(rt, req, reply, embeddingsRequest(objectBody(req.body)));
     });
     app.post('/responses', { config: { surface: 'openai', gatewaySurface: 'openai-responses' } }, async (req, reply) => {
       await runGatewayCall(rt, req, reply, responsesRequest(rt.deps.responseItems, objectBody(req.body)));
