@@ -197,14 +197,26 @@ export class KeyLookup {
     if (!(await this.replay())) this.scheduleReplay(REPLAY_RETRY_MS);
   }
 
+  private replaying = false;
+
+  /** No replay of a missed invalidation is owed or under way (every instance has heard it). */
+  get replayed(): boolean {
+    return !this.owed && !this.replaying;
+  }
+
   /** One replay attempt; true when nothing is owed any more. */
   private async replay(): Promise<boolean> {
     if (!this.owed) return true;
     if (!this.o.bus.healthy) return false;
     this.owed = false;
-    if (await this.o.bus.publish({ kind: 'all' })) return true;
-    this.owed = true;
-    return false;
+    this.replaying = true;
+    try {
+      if (await this.o.bus.publish({ kind: 'all' })) return true;
+      this.owed = true;
+      return false;
+    } finally {
+      this.replaying = false;
+    }
   }
 
   private scheduleReplay(delayMs: number) {
