@@ -33,7 +33,7 @@ try {
   const upstream = `http://127.0.0.1:${up.msg.port}`;
   const floor = await start(join(here, 'floor.ts'), { UPSTREAM: upstream });
   children.push(floor.child);
-  const targets: { name: string; url: string; key?: string; child?: ChildProcess }[] = [{ name: 'floor', url: `http://127.0.0.1:${floor.msg.port}/v1/chat/completions` }];
+  const targets: { name: string; url: string; key?: string; child?: ChildProcess }[] = [{ name: 'floor', url: `http://127.0.0.1:${floor.msg.port}/v1/chat/completions`, child: floor.child }];
   for (const [i, b] of bundles.entries()) {
     const od = await start(b, { UPSTREAM: upstream });
     children.push(od.child);

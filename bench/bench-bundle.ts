@@ -15,3 +15,6 @@ export async function buildBenchBundle(outfile = join(here, 'reports', 'odock-se
   });
   return outfile;
 }
+
+// `npx tsx bench/bench-bundle.ts [outfile]`: builds one, e.g. a copy of the code before a change for bench/ab.ts.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) console.log(await buildBenchBundle(process.argv[2] && join(process.cwd(), process.argv[2])));

@@ -15,6 +15,8 @@ const config = loadConfig({
   PORT: '0', HOST: '127.0.0.1', ODOCK_DATA_DIR: dir, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
   ODOCK_ALLOW_PRIVATE_UPSTREAMS: 'true', ODOCK_ADMIN_EMAIL: BENCH_ADMIN.email, ODOCK_ADMIN_PASSWORD: BENCH_ADMIN.password,
   ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
+  // Odock's own settings given to the bench (e.g. USAGE_FLUSH_INTERVAL_MS), to measure what one changes.
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('ODOCK_BENCH_')).map(([k, v]) => [k.slice('ODOCK_BENCH_'.length), v])),
 });
 const deps = await createDeps(config);
 const app = await buildApp(deps, { serveConsole: false });
@@ -33,7 +35,7 @@ process.on('message', async (msg: { cmd: string }) => {
     process.send?.({ ok: true });
   }
   // With the delay: usage records still queued (a writer falling behind grows the heap) and the heap in use.
-  if (msg.cmd === 'eld') process.send?.({ p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6, queued: deps.usage.pendingCount, heapMb: process.memoryUsage().heapUsed / 2 ** 20 });
+  if (msg.cmd === 'eld') process.send?.({ p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6, queued: deps.usage.pendingCount, heapMb: process.memoryUsage().heapUsed / 2 ** 20, memory: process.memoryUsage() });
   if (msg.cmd === 'usage-count') {
     await deps.usage.flush();
     const n = await deps.store.db.selectFrom('usage_records').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
