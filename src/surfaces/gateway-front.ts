@@ -12,7 +12,7 @@
  * the framework's generic per-request machinery: request and reply objects, hook pipelines, the
  * router, the content-type parser and reply serialisation (bench/ab.ts gives the figure).
  */
-import { randomUUID } from 'node:crypto';
+import { uuid7 } from '../crypto/uuid7.ts';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { parse as parseQuery } from 'node:querystring';
@@ -168,7 +168,7 @@ export function createGatewayFront(rt: GatewayRuntime, app: FastifyInstance, opt
   async function serve(req: IncomingMessage, res: ServerResponse, route: FrontRoute, url: string, q: number): Promise<void> {
     const t0 = performance.now();
     const given = req.headers['x-request-id'];
-    const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : uuid7();
     res.setHeader('x-request-id', id);
     res.setHeader('x-content-type-options', 'nosniff');
     if (opts.worker) res.setHeader('x-odock-worker', opts.worker);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuid7 } from '../crypto/uuid7.ts';
 import type { Logger } from 'pino';
 import type { McpUsageRecordTable, UsageRecordTable } from '../store/schema.ts';
 import type { UsageRepo } from '../store/repos/usage.repo.ts';
@@ -26,7 +26,7 @@ export type McpUsageRecordInput = Omit<McpUsageRecordTable, 'id' | 'created_at'>
  */
 function stamped<T extends { created_at?: string }>(r: T): T & { id: string; created_at: string } {
   const row = ('id' in r ? { ...r } : r) as T & { id: string; created_at: string };
-  row.id = randomUUID();
+  row.id = uuid7();
   row.created_at ??= new Date().toISOString();
   return row;
 }
