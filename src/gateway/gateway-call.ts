@@ -96,7 +96,10 @@ export async function runGatewayCall(rt: GatewayRuntime, req: GatewayCallRequest
     }
 
     if (!call.stream) {
-      const held = await rt.buffered.read(res.body, MAX_UPSTREAM_BODY);
+      // A body cut off or stalled after its headers is the upstream's failure (502/504), not ours.
+      const held = await rt.buffered.read(res.body, MAX_UPSTREAM_BODY).catch((e: unknown) => {
+        throw mapTransportError(e, ac.signal);
+      });
       releaseBuffered = held.release;
       // An upstream quoting the provider key (even in a success) must not hand it to the client.
       const raw = scrubBody(held.bytes, route.secret());
