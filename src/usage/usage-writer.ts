@@ -1,4 +1,4 @@
-import { uuid7 } from '../crypto/uuid7.ts';
+import { isoTime, uuid7 } from '../crypto/uuid7.ts';
 import type { Logger } from 'pino';
 import type { McpUsageRecordTable, UsageRecordTable } from '../store/schema.ts';
 import type { UsageRepo } from '../store/repos/usage.repo.ts';
@@ -26,8 +26,9 @@ export type McpUsageRecordInput = Omit<McpUsageRecordTable, 'id' | 'created_at'>
  */
 function stamped<T extends { created_at?: string }>(r: T): T & { id: string; created_at: string } {
   const row = ('id' in r ? { ...r } : r) as T & { id: string; created_at: string };
-  row.id = uuid7();
-  row.created_at ??= new Date().toISOString();
+  const now = Date.now();
+  row.id = uuid7(now);
+  row.created_at ??= isoTime(now);
   return row;
 }
 
