@@ -1,7 +1,7 @@
 // Odock as the bench measures it: bench/odock-server.ts bundled as `npm start` runs the server (an esbuild
 // bundle, no TypeScript loader in the measured process). Shared by run.ts, ab.ts and profile.ts.
 import { build } from 'esbuild';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -17,4 +17,4 @@ export async function buildBenchBundle(outfile = join(here, 'reports', 'odock-se
 }
 
 // `npx tsx bench/bench-bundle.ts [outfile]`: builds one, e.g. a copy of the code before a change for bench/ab.ts.
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) console.log(await buildBenchBundle(process.argv[2] && join(process.cwd(), process.argv[2])));
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) console.log(await buildBenchBundle(process.argv[2] && resolve(process.argv[2])));
