@@ -19,7 +19,8 @@ function truncated(): GatewayError {
 }
 
 export abstract class PassThrough implements StreamTranslator {
-  protected readonly decoder = new TextDecoder('utf-8');
+  /** Made on the first chunk given as bytes: wrapped in a ScrubbingStream (always, when the provider has a key) it gets text. */
+  private decoder: TextDecoder | undefined;
   protected readonly parser: SseParser;
   protected usageSeen: Usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, reasoningTokens: 0 };
   protected complete = false;
@@ -43,7 +44,7 @@ export abstract class PassThrough implements StreamTranslator {
 
   push(chunk: Buffer | string): string {
     if (this.upstreamError && this.complete) throw this.upstreamError;
-    const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    const text = typeof chunk === 'string' ? chunk : (this.decoder ??= new TextDecoder('utf-8')).decode(chunk, { stream: true });
     this.parser.push(text);
     if (!this.reframe) return text;
     const out = this.out;
@@ -52,7 +53,7 @@ export abstract class PassThrough implements StreamTranslator {
   }
 
   end(): string {
-    this.parser.push(this.decoder.decode());
+    if (this.decoder) this.parser.push(this.decoder.decode());
     this.parser.end();
     if (this.upstreamError) throw this.upstreamError;
     if (!this.complete && !this.wholeWithoutTerminal()) throw truncated();
