@@ -16,11 +16,10 @@ export type UpstreamResponse = Dispatcher.ResponseData;
 export class UpstreamClient {
   private readonly agents: OrgAgents;
   private readonly allowPrivate: boolean;
-  /** Per origin: why an IP-literal host is refused (null: allowed). Node skips the DNS lookup, and so
-   *  the connect-time guard, for IP literals, so they are checked here, once per origin. */
-  private readonly literalRefusals = new Map<string, string | null>();
-  /** Per origin, its canonical form (`new URL(origin).origin`): undici's pools are keyed by it. */
-  private readonly origins = new Map<string, string>();
+  /** Per origin as written: its canonical form (undici's pools are keyed by it), and why an IP-literal
+   *  host is refused (null: allowed). Node skips the DNS lookup, and so the connect-time guard, for
+   *  IP literals, so they are checked here, once per origin. */
+  private readonly origins = new Map<string, { origin: string; refusal: string | null }>();
 
   constructor(opts: { allowPrivate: boolean; connectionsPerOrg: number; connectTimeoutMs?: number }) {
     this.allowPrivate = opts.allowPrivate;
@@ -55,17 +54,16 @@ export class UpstreamClient {
   }
 
   /** The origin's canonical form, once an IP-literal host in it has passed the SSRF guard. */
-  private checkOrigin(origin: string): string {
-    let refusal = this.literalRefusals.get(origin);
-    if (refusal === undefined) {
-      const url = new URL(origin);
+  private checkOrigin(written: string): string {
+    let known = this.origins.get(written);
+    if (!known) {
+      const url = new URL(written);
       const host = url.hostname.replace(/^\[|\]$/g, '');
-      refusal = isIP(host) ? addressRefusal(host, this.allowPrivate) : null;
-      this.literalRefusals.set(origin, refusal);
-      this.origins.set(origin, url.origin);
+      known = { origin: url.origin, refusal: isIP(host) ? addressRefusal(host, this.allowPrivate) : null };
+      this.origins.set(written, known);
     }
-    if (refusal) throw new GatewayError('upstream_error', 'The upstream address is not allowed by the gateway (SSRF guard)');
-    return this.origins.get(origin)!;
+    if (known.refusal) throw new GatewayError('upstream_error', 'The upstream address is not allowed by the gateway (SSRF guard)');
+    return known.origin;
   }
 }
 
