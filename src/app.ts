@@ -1,4 +1,3 @@
-import { uuid7 } from './crypto/uuid7.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,7 +15,7 @@ import { UpstreamClient } from './upstream/client.ts';
 import type { GatewayRuntime } from './gateway/gateway-call.ts';
 import { opsRoutes } from './ops/ops.routes.ts';
 import { mcpRoutes } from './mcp/mcp.plugin.ts';
-import { frameworkErrorHandler, installIngressGuards } from './surfaces/ingress-guards.ts';
+import { frameworkErrorHandler, installIngressGuards, requestIdOf } from './surfaces/ingress-guards.ts';
 import { ByteBudget } from './upstream/byte-budget.ts';
 import { workerId } from './cluster/cluster-worker.ts';
 import { createGatewayFront, type GatewayFront } from './surfaces/gateway-front.ts';
@@ -40,8 +39,6 @@ function setConsoleHeaders(res: { setHeader(name: string, value: string): unknow
   res.setHeader('x-frame-options', 'DENY');
   res.setHeader('content-security-policy', CONSOLE_CSP);
 }
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Which error shape a request gets: from its route, else from its path. */
 export function surfaceOf(req: FastifyRequest): ErrorSurface {
@@ -76,10 +73,7 @@ export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean } =
     childLoggerFactory: (logger) => logger,
     bodyLimit: deps.config.MAX_REQUEST_BYTES,
     trustProxy: false,
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : uuid7();
-    },
+    genReqId: (req) => requestIdOf(req.headers),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     // Receiving a request (headers and body) is bounded; a long streamed response is not.

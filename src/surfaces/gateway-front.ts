@@ -12,7 +12,6 @@
  * the framework's generic per-request machinery: request and reply objects, hook pipelines, the
  * router, the content-type parser and reply serialisation (bench/ab.ts gives the figure).
  */
-import { uuid7 } from '../crypto/uuid7.ts';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { parse as parseQuery } from 'node:querystring';
@@ -26,13 +25,12 @@ import { authenticateCall, hasBody } from '../gateway/gateway-auth.ts';
 import { runGatewayCall, type GatewayRuntime } from '../gateway/gateway-call.ts';
 import type { GatewayCallRequest, GatewayReply } from '../gateway/gateway-exchange.ts';
 import { objectBody, type GatewayRequest } from '../gateway/gateway-request.ts';
-import { rememberRawBody } from '../gateway/raw-body.ts';
-import { scanJson, tooDeepError } from './json-body.ts';
+import { parseBoundedJson, secureJsonParser } from './json-body.ts';
+import { requestIdOf } from './ingress-guards.ts';
 import { chatRequest, embeddingsRequest, responsesRequest } from './openai/openai.routes.ts';
 import { messagesRequest } from './anthropic/anthropic.routes.ts';
 import { generateRequest } from './gemini/gemini.routes.ts';
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const GEMINI_PREFIX = '/v1beta/models/';
 
 interface FrontRoute {
@@ -152,23 +150,11 @@ export interface GatewayFront {
 export function createGatewayFront(rt: GatewayRuntime, app: FastifyInstance, opts: { worker: string | undefined; isClosing: () => boolean }): GatewayFront {
   const { deps } = rt;
   const { config, logger, tracer } = deps;
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  const parse = (text: string): unknown => {
-    let out: unknown;
-    let failure: unknown;
-    // Fastify's own parser: the same prototype-poisoning refusals, synchronously.
-    parseJson(undefined as never, text, (err, parsed) => {
-      failure = err;
-      out = parsed;
-    });
-    if (failure) throw failure;
-    return out;
-  };
+  const parse = secureJsonParser(app);
 
   async function serve(req: IncomingMessage, res: ServerResponse, route: FrontRoute, url: string, q: number): Promise<void> {
     const t0 = performance.now();
-    const given = req.headers['x-request-id'];
-    const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : uuid7();
+    const id = requestIdOf(req.headers);
     res.setHeader('x-request-id', id);
     res.setHeader('x-content-type-options', 'nosniff');
     if (opts.worker) res.setHeader('x-odock-worker', opts.worker);
@@ -201,12 +187,7 @@ export function createGatewayFront(rt: GatewayRuntime, app: FastifyInstance, opt
         res.setHeader('connection', 'close');
         throw e;
       }
-      const text = bytes.toString('utf8');
-      const members = scanJson(text, config.MAX_JSON_DEPTH);
-      if (members < 0) throw tooDeepError(config.MAX_JSON_DEPTH);
-      const body = parse(text);
-      // Kept for a body the gateway forwards unchanged (gateway/raw-body.ts).
-      if (typeof body === 'object' && body !== null && !Array.isArray(body)) rememberRawBody(body, text, members);
+      const body = parseBoundedJson(bytes.toString('utf8'), config.MAX_JSON_DEPTH, parse);
       await runGatewayCall(rt, request, reply, route.build(body, query, route.gemini ? path.slice(GEMINI_PREFIX.length) : ''));
     } catch (e) {
       const ge = toGatewayError(e);

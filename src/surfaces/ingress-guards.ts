@@ -1,7 +1,17 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { uuid7 } from '../crypto/uuid7.ts';
 import type { Config } from '../config/env.ts';
 import { GatewayError, serializeError, type ErrorSurface } from '../errors/index.ts';
 import { installJsonParser } from './json-body.ts';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The request's id: the client's `x-request-id` when it is a plain token, else a new one. */
+export function requestIdOf(headers: IncomingHttpHeaders): string {
+  const given = headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : uuid7();
+}
 
 /** Login, logout and token bodies are a few hundred bytes: nobody needs to send more unauthenticated. */
 export const AUTH_BODY_LIMIT = 8 * 1024;

@@ -45,25 +45,50 @@ export function tooDeepError(max: number): GatewayError {
   return new GatewayError('invalid_request_body', `Request body nests JSON deeper than ${max} levels (MAX_JSON_DEPTH)`);
 }
 
+/** Fastify's own JSON parser (prototype-poisoning refusals included), called synchronously. */
+export function secureJsonParser(app: FastifyInstance): (text: string) => unknown {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  return (text) => {
+    let out: unknown;
+    let failure: unknown;
+    parseJson(undefined as never, text, (err, parsed) => {
+      failure = err;
+      out = parsed;
+    });
+    if (failure) throw failure;
+    return out;
+  };
+}
+
 /**
- * Replaces Fastify's JSON parser for every route registered after this call: the depth is
- * checked before JSON.parse ever sees the text, so a deeply nested body costs one linear scan
- * and cannot overflow a recursive consumer later on. Prototype-poisoning protection and the
- * route's body limit are Fastify's own, unchanged.
+ * A request body as both fronts parse it (this parser for Fastify's routes, surfaces/gateway-front.ts
+ * for the model routes): the depth is checked before JSON.parse ever sees the text, so a deeply
+ * nested body costs one linear scan and cannot overflow a recursive consumer later on; an object's
+ * text is kept for a body the gateway forwards unchanged (gateway/raw-body.ts).
+ */
+export function parseBoundedJson(text: string, maxDepth: number, parse: (text: string) => unknown): unknown {
+  const members = scanJson(text, maxDepth);
+  if (members < 0) throw tooDeepError(maxDepth);
+  const parsed = parse(text);
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) rememberRawBody(parsed, text, members);
+  return parsed;
+}
+
+/**
+ * Replaces Fastify's JSON parser for every route registered after this call with parseBoundedJson.
+ * Prototype-poisoning protection and the route's body limit are Fastify's own, unchanged.
  */
 export function installJsonParser(app: FastifyInstance, maxDepth: number): void {
-  const parse = app.getDefaultJsonParser('error', 'error');
+  const parse = secureJsonParser(app);
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    const members = scanJson(body as string, maxDepth);
-    if (members < 0) {
-      done(tooDeepError(maxDepth), undefined);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    let parsed: unknown;
+    try {
+      parsed = parseBoundedJson(body as string, maxDepth, parse);
+    } catch (e) {
+      done(e as Error, undefined);
       return;
     }
-    parse(req, body as string, (err, parsed) => {
-      // Kept for a body the gateway forwards unchanged (gateway/raw-body.ts).
-      if (!err && typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) rememberRawBody(parsed, body as string, members);
-      done(err, parsed);
-    });
+    done(null, parsed);
   });
 }
