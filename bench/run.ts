@@ -19,9 +19,15 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const ROUND_SECONDS = Math.max(3, Math.round(SECONDS / 2));
 
 type Started = { child: ChildProcess; msg: any };
+// Whatever ends this run (a target that fails to start included), no server it started is left running.
+const started: ChildProcess[] = [];
+process.once('exit', () => {
+  for (const c of started) if (c.exitCode === null) c.kill('SIGTERM');
+});
 function start(file: string, env: Record<string, string> = {}): Promise<Started> {
   const bundled = file.endsWith('.mjs');
   const child = fork(join(here, file), [], { execArgv: bundled ? [] : ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  started.push(child);
   return new Promise((resolve, reject) => {
     child.once('message', (msg) => resolve({ child, msg }));
     child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
