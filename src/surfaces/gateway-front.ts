@@ -42,27 +42,19 @@ interface FrontRoute {
   build(body: unknown, query: Record<string, unknown>, target: string): GatewayRequest;
 }
 
-/** The route a request takes here, or undefined: Fastify answers it. */
-function routeOf(rt: GatewayRuntime, path: string): FrontRoute | undefined {
-  switch (path) {
-    case '/v1/chat/completions': return CHAT;
-    case '/v1/embeddings': return EMBEDDINGS;
-    case '/v1/messages': return MESSAGES;
-    case '/v1/responses': return responses(rt);
-  }
-  // A percent-encoded model name is Fastify's: its router decodes it exactly once.
-  if (path.startsWith(GEMINI_PREFIX) && !path.includes('%')) return GEMINI;
-  return undefined;
-}
-
-const CHAT: FrontRoute = { route: '/v1/chat/completions', format: 'openai-chat', surface: 'openai', gemini: false, build: (b) => chatRequest(objectBody(b)) };
-const EMBEDDINGS: FrontRoute = { route: '/v1/embeddings', format: 'openai-embeddings', surface: 'openai', gemini: false, build: (b) => embeddingsRequest(objectBody(b)) };
-const MESSAGES: FrontRoute = { route: '/v1/messages', format: 'anthropic-messages', surface: 'anthropic', gemini: false, build: (b) => messagesRequest(objectBody(b)) };
-const GEMINI: FrontRoute = { route: '/v1beta/models/*', format: 'gemini-generate', surface: 'gemini', gemini: true, build: (b, q, target) => generateRequest(target, b, q.alt) };
-let RESPONSES: FrontRoute | undefined;
-function responses(rt: GatewayRuntime): FrontRoute {
-  RESPONSES ??= { route: '/v1/responses', format: 'openai-responses', surface: 'openai', gemini: false, build: (b) => responsesRequest(rt.deps.responseItems, objectBody(b)) };
-  return RESPONSES;
+/** The model routes this front takes, by path; a Gemini path is matched by its prefix. */
+function frontRoutes(rt: GatewayRuntime): { exact: Map<string, FrontRoute>; gemini: FrontRoute } {
+  const items = rt.deps.responseItems;
+  const routes: FrontRoute[] = [
+    { route: '/v1/chat/completions', format: 'openai-chat', surface: 'openai', gemini: false, build: (b) => chatRequest(objectBody(b)) },
+    { route: '/v1/embeddings', format: 'openai-embeddings', surface: 'openai', gemini: false, build: (b) => embeddingsRequest(objectBody(b)) },
+    { route: '/v1/responses', format: 'openai-responses', surface: 'openai', gemini: false, build: (b) => responsesRequest(items, objectBody(b)) },
+    { route: '/v1/messages', format: 'anthropic-messages', surface: 'anthropic', gemini: false, build: (b) => messagesRequest(objectBody(b)) },
+  ];
+  return {
+    exact: new Map(routes.map((r) => [r.route, r])),
+    gemini: { route: '/v1beta/models/*', format: 'gemini-generate', surface: 'gemini', gemini: true, build: (b, q, target) => generateRequest(target, b, q.alt) },
+  };
 }
 
 /** `application/json`, with parameters or not, as Fastify's parser for it matches. */
@@ -150,6 +142,11 @@ export interface GatewayFront {
 export function createGatewayFront(rt: GatewayRuntime, app: FastifyInstance, opts: { worker: string | undefined; isClosing: () => boolean }): GatewayFront {
   const { deps } = rt;
   const { config, logger, tracer } = deps;
+  const routes = frontRoutes(rt);
+  /** The route a request takes here, or undefined: Fastify answers it. A percent-encoded model name is
+   *  Fastify's: its router decodes it exactly once. */
+  const routeOf = (path: string): FrontRoute | undefined =>
+    routes.exact.get(path) ?? (path.startsWith(GEMINI_PREFIX) && !path.includes('%') ? routes.gemini : undefined);
   const parse = secureJsonParser(app);
 
   async function serve(req: IncomingMessage, res: ServerResponse, route: FrontRoute, url: string, q: number): Promise<void> {
@@ -206,7 +203,7 @@ export function createGatewayFront(rt: GatewayRuntime, app: FastifyInstance, opt
       if (req.method !== 'POST' || !isJson(req.headers['content-type']) || !hasBody(req.headers) || opts.isClosing()) return false;
       const url = req.url ?? '';
       const q = url.indexOf('?');
-      const route = routeOf(rt, q < 0 ? url : url.slice(0, q));
+      const route = routeOf(q < 0 ? url : url.slice(0, q));
       if (!route) return false;
       void serve(req, res, route, url, q);
       return true;

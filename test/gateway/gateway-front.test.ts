@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startOdock, waitFor, type TestOdock } from '../helpers/odock.ts';
 import { setupKey, type SetupResult } from '../helpers/setup-flow.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.ts';
+import { startFakeAnthropic } from '../fakes/fake-anthropic.ts';
 
 const PROVIDER_KEY = 'sk-upstream-front-0001';
 const CHAT = { model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }] };
@@ -96,5 +97,25 @@ describe('gateway front: the node:http front answers as the Fastify routes do', 
     assert.equal(fake.requests.length, before + 1);
     assert.deepEqual(callers, ['fastify', 'front']);
     await waitFor(async () => (await o.deps.store.db.selectFrom('usage_records').select('request_id').where('request_id', '=', 'front-test-1').execute()).length === 1);
+  });
+});
+
+describe('gateway front: each instance in a process serves from its own state', () => {
+  it('a Responses output item answered over the socket by the second instance is referred to through that instance\'s Fastify route', async (t) => {
+    const anthropic = await startFakeAnthropic({ apiKey: 'sk-ant-front' });
+    t.after(() => anthropic.close());
+    // Two instances in one process: the front of the second must use the second's item store, not the first's.
+    const first = await startOdock();
+    t.after(() => first.close());
+    const second = await startOdock();
+    t.after(() => second.close());
+    const s = await setupKey(second, { providerType: 'ANTHROPIC', baseUrl: anthropic.url, providerKey: 'sk-ant-front', models: { 'claude-f': { slug: 'claude-sonnet-4-5' } } });
+    const headers = { authorization: `Bearer ${s.secret}`, 'content-type': 'application/json' };
+    const res = await fetch(`${second.url}/v1/responses`, { method: 'POST', headers, body: JSON.stringify({ model: 'claude-f', input: 'Hello?' }) });
+    assert.equal(res.status, 200);
+    const item = ((await res.json()) as { output: Array<{ type: string; id: string }> }).output.find((o) => o.type === 'message')!;
+    const next = { model: 'claude-f', input: [{ role: 'user', content: 'Hello?' }, { type: 'item_reference', id: item.id }, { role: 'user', content: 'And?' }] };
+    const viaFastify = await second.app.inject({ method: 'POST', url: '/v1/responses', headers, payload: JSON.stringify(next) });
+    assert.equal(viaFastify.statusCode, 200, viaFastify.body);
   });
 });
