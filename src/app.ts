@@ -85,7 +85,6 @@ export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean } =
       // As Fastify sets up a server it creates itself.
       const o = options as { keepAliveTimeout?: number; connectionTimeout?: number };
       server.keepAliveTimeout = o.keepAliveTimeout ?? 72_000;
-      server.requestTimeout = httpOptions.requestTimeout;
       server.setTimeout(o.connectionTimeout ?? 0);
       return server;
     },
