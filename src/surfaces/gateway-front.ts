@@ -16,7 +16,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { performance } from 'node:perf_hooks';
 import { parse as parseQuery } from 'node:querystring';
 import type { FastifyInstance } from 'fastify';
-import { GatewayError, serializeError, type ErrorSurface } from '../errors/index.ts';
+import { GatewayError, isGatewayError, serializeError, type ErrorSurface } from '../errors/index.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
 import { redactUrl } from '../ops/logger.ts';
 import type { SpanHandle } from '../ops/tracing/span-handle.ts';
@@ -25,6 +25,7 @@ import { authenticateCall, hasBody } from '../gateway/gateway-auth.ts';
 import { runGatewayCall, type GatewayRuntime } from '../gateway/gateway-call.ts';
 import type { GatewayCallRequest, GatewayReply } from '../gateway/gateway-exchange.ts';
 import { objectBody, type GatewayRequest } from '../gateway/gateway-request.ts';
+import { readChunks } from '../upstream/read-chunks.ts';
 import { parseBoundedJson, secureJsonParser } from './json-body.ts';
 import { requestIdOf } from './ingress-guards.ts';
 import { chatRequest, embeddingsRequest, responsesRequest } from './openai/openai.routes.ts';
@@ -113,25 +114,21 @@ class FrontRequest implements GatewayCallRequest {
 }
 
 /** Reads the body, at most `limit` bytes (else 413 and the connection is closed, nothing more read). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (c: Buffer) => {
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    await readChunks(req, (c) => {
       size += c.length;
-      if (size > limit) {
-        req.off('data', onData);
-        reject(new GatewayError('payload_too_large', 'Request body is too large'));
-        return;
-      }
+      if (size > limit) throw new GatewayError('payload_too_large', 'Request body is too large');
       chunks.push(c);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    req.once('error', reject);
-    // A client hanging up mid-body: nothing to answer.
-    req.once('aborted', () => reject(new GatewayError('invalid_request_body', 'The client closed the connection while sending the body')));
-  });
+    });
+  } catch (e) {
+    if (isGatewayError(e)) throw e;
+    // The client hung up mid-body ('aborted', a reset, a close before the end): nothing to answer.
+    throw new GatewayError('invalid_request_body', 'The client closed the connection while sending the body');
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
 }
 
 export interface GatewayFront {

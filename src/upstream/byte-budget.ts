@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors/index.ts';
+import { isReadable, readChunks } from './read-chunks.ts';
 
 /**
  * One budget of memory for non-streamed upstream bodies, shared by every call of an instance:
@@ -40,7 +41,7 @@ export class ByteBudget {
     };
     try {
       // A stream is read through its events: an async iterator costs a promise and a tick per chunk.
-      if (isReadable(body)) await readEvents(body, take);
+      if (isReadable(body)) await readChunks(body, take);
       else for await (const c of body) take(c);
     } catch (e) {
       release();
@@ -49,36 +50,4 @@ export class ByteBudget {
     }
     return { bytes: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), release };
   }
-}
-
-type Readable = AsyncIterable<Buffer> & Pick<NodeJS.ReadableStream, 'on' | 'off' | 'once'>;
-const isReadable = (body: AsyncIterable<Buffer>): body is Readable => typeof (body as Partial<Readable>).on === 'function';
-
-/** Every chunk to `take` (which may throw to stop), resolved at the end; an error or premature close rejects. */
-function readEvents(body: Readable, take: (c: Buffer) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (err?: unknown) => {
-      body.off('data', onData);
-      body.off('end', onEnd);
-      body.off('error', onError);
-      body.off('close', onClose);
-      if (err) reject(err);
-      else resolve();
-    };
-    const onData = (c: Buffer) => {
-      try {
-        take(c);
-      } catch (e) {
-        done(e);
-      }
-    };
-    const onEnd = () => done();
-    const onError = (e: unknown) => done(e);
-    // Closed without 'end' (aborted, destroyed): what the async iterator reports as a premature close.
-    const onClose = () => done(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
-    body.on('data', onData);
-    body.once('end', onEnd);
-    body.once('error', onError);
-    body.once('close', onClose);
-  });
 }
