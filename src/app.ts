@@ -5,7 +5,6 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import fastifyStatic from '@fastify/static';
 import type { AppDeps } from './context.ts';
 import { GatewayError, serializeError, type ErrorSurface } from './errors/index.ts';
-import { toGatewayError } from './errors/to-gateway-error.ts';
 import { redactUrl } from './ops/logger.ts';
 import { adminRoutes } from './admin/admin.plugin.ts';
 import { openaiRoutes } from './surfaces/openai/openai.routes.ts';
@@ -19,6 +18,7 @@ import { frameworkErrorHandler, installIngressGuards, requestIdOf } from './surf
 import { ByteBudget } from './upstream/byte-budget.ts';
 import { workerId } from './cluster/cluster-worker.ts';
 import { createGatewayFront, type GatewayFront } from './surfaces/gateway-front.ts';
+import { sendError } from './gateway/gateway-exchange.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -111,13 +111,7 @@ export async function buildApp(deps: AppDeps, opts: { serveConsole?: boolean } =
   });
 
   app.setErrorHandler((err, req, reply) => {
-    const ge = toGatewayError(err);
-    if (ge.status >= 500 && ge.code === 'internal_error') deps.logger.error({ requestId: req.id, err }, 'unhandled error');
-    if (reply.raw.headersSent) {
-      reply.raw.end();
-      return;
-    }
-    reply.status(ge.status).headers(ge.headers).send(serializeError(surfaceOf(req), ge));
+    sendError(reply, surfaceOf(req), err, { logger: deps.logger, requestId: req.id });
   });
 
   const upstream = new UpstreamClient({ allowPrivate: deps.config.ODOCK_ALLOW_PRIVATE_UPSTREAMS, connectionsPerOrg: deps.config.UPSTREAM_MAX_CONNECTIONS_PER_ORG });

@@ -5,6 +5,9 @@
  * structural: a FastifyRequest and a FastifyReply are these types as they are.
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { serializeError, type ErrorSurface, type GatewayError } from '../errors/index.ts';
+import { toGatewayError } from '../errors/to-gateway-error.ts';
 import type { SpanHandle } from '../ops/tracing/span-handle.ts';
 import type { GatewayAuth } from './gateway-auth.ts';
 
@@ -34,4 +37,18 @@ export interface GatewayReply {
   send(payload?: unknown): GatewayReply;
   /** From here the call path writes `raw` itself (a stream). */
   hijack(): GatewayReply;
+}
+
+/**
+ * The answer to a request that failed outside the call path's own handling, for both fronts: the
+ * catalogued error in the surface's shape (an unexpected failure logged once, never shown), or, when
+ * the response has already begun, its end.
+ */
+export function sendError(reply: GatewayReply, surface: ErrorSurface, err: unknown, log: { logger: Logger; requestId: string }): GatewayError {
+  const ge = toGatewayError(err);
+  if (ge.status >= 500 && ge.code === 'internal_error') log.logger.error({ requestId: log.requestId, err }, 'unhandled error');
+  if (reply.raw.headersSent) {
+    if (!reply.raw.writableEnded) reply.raw.end();
+  } else reply.status(ge.status).headers(ge.headers).send(serializeError(surface, ge));
+  return ge;
 }

@@ -16,14 +16,13 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { performance } from 'node:perf_hooks';
 import { parse as parseQuery } from 'node:querystring';
 import type { FastifyInstance } from 'fastify';
-import { GatewayError, isGatewayError, serializeError, type ErrorSurface } from '../errors/index.ts';
-import { toGatewayError } from '../errors/to-gateway-error.ts';
+import { GatewayError, isGatewayError, type ErrorSurface } from '../errors/index.ts';
 import { redactUrl } from '../ops/logger.ts';
 import type { SpanHandle } from '../ops/tracing/span-handle.ts';
 import type { IngressFormat } from '../wire/wire-format.ts';
 import { authenticateCall, hasBody } from '../gateway/gateway-auth.ts';
 import { runGatewayCall, type GatewayRuntime } from '../gateway/gateway-call.ts';
-import type { GatewayCallRequest, GatewayReply } from '../gateway/gateway-exchange.ts';
+import { sendError, type GatewayCallRequest, type GatewayReply } from '../gateway/gateway-exchange.ts';
 import { objectBody, type GatewayRequest } from '../gateway/gateway-request.ts';
 import { readChunks } from '../upstream/read-chunks.ts';
 import { parseBoundedJson, secureJsonParser } from './json-body.ts';
@@ -184,14 +183,8 @@ export function createGatewayFront(rt: GatewayRuntime, app: FastifyInstance, opt
       const body = parseBoundedJson(bytes.toString('utf8'), config.MAX_JSON_DEPTH, parse);
       await runGatewayCall(rt, request, reply, route.build(body, query, route.gemini ? path.slice(GEMINI_PREFIX.length) : ''));
     } catch (e) {
-      const ge = toGatewayError(e);
+      const ge = sendError(reply, route.surface, e, { logger, requestId: id });
       span?.setAttributes({ 'error.type': ge.code });
-      if (ge.status >= 500 && ge.code === 'internal_error') logger.error({ requestId: id, err: e }, 'unhandled error');
-      if (res.headersSent) {
-        if (!res.writableEnded) res.end();
-        return;
-      }
-      reply.status(ge.status).headers(ge.headers).send(serializeError(route.surface, ge));
     }
   }
 
